@@ -1,0 +1,118 @@
+"""``python -m localoci``: serve, status, stop, and print the environment a shell needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+from .limits import Limits
+from .server import ServerError, default_data_dir, read_server_info, serve
+from .service import ServerConfig
+
+DEFAULT_PORT = 18730
+
+
+def _health(url: str, timeout: float = 1.0) -> dict | None:
+    try:
+        with urllib.request.urlopen(url + "/_localoci/health", timeout=timeout) as r:
+            return json.loads(r.read())
+    except (OSError, ValueError):
+        return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m localoci",
+        description="localoci: a local OCI Streaming (plus Functions and API Gateway) that the "
+        "official oci SDK and OCI CLI use unmodified. Listens on 127.0.0.1 only.",
+        epilog="Example: python -m localoci serve --port 0 --data-dir /tmp/lo   "
+        "then: oci --config-file /tmp/lo/config --profile LOCAL streaming admin stream list "
+        "--compartment-id <tenancy OCID from the config> --endpoint <url it printed>",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the server in the foreground",
+                       description="Run localoci in the foreground until Ctrl-C (or --idle-exit).")
+    s.add_argument("--port", type=int, default=int(os.environ.get("LOCALOCI_PORT", DEFAULT_PORT)),
+                   help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT} or $LOCALOCI_PORT; 0 = any free port)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
+    s.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (not recommended)")
+    s.add_argument("--data-dir", type=Path, default=None,
+                   help="where the database, key and config live (default $LOCALOCI_HOME or ~/.localoci)")
+    s.add_argument("--no-limits", action="store_true",
+                   help="turn OCI's limits off (message/request size, write and read rates, groups per stream)")
+    s.add_argument("--no-auth", action="store_true", help="accept unsigned requests (signatures are not checked)")
+    s.add_argument("--durability", choices=("full", "normal"), default="full",
+                   help="SQLite synchronous level: full (default) survives power loss, normal survives process crashes")
+    s.add_argument("--ready-delay-ms", type=int, default=200,
+                   help="how long a new stream stays CREATING (default 200 ms)")
+    s.add_argument("--idle-exit", type=float, default=0.0, metavar="SECONDS",
+                   help="stop after this many seconds without requests (default: never)")
+    s.add_argument("-v", "--verbose", action="store_true", help="debug logging to server.log")
+    for name, text in (("status", "is a localoci serving this data directory?"),
+                       ("stop", "stop the localoci serving this data directory"),
+                       ("env", "print shell exports for the OCI CLI (config file, profile, endpoint)")):
+        c = sub.add_parser(name, help=text, description=text)
+        c.add_argument("--data-dir", type=Path, default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = (args.data_dir or default_data_dir()).expanduser().resolve()
+    if args.command == "serve":
+        limits = Limits(enabled=not args.no_limits)
+        config = ServerConfig(
+            data_dir=data_dir, host=args.host, port=args.port, limits=limits, auth=not args.no_auth,
+            durability=args.durability, ready_delay_ms=args.ready_delay_ms, allow_remote=args.allow_remote,
+            idle_exit_s=args.idle_exit,
+        )
+        try:
+            serve(replace(config), verbose=args.verbose)
+        except ServerError as exc:
+            print(f"localoci: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    info = read_server_info(data_dir)
+    alive = _health(info["url"]) if info else None
+    if args.command == "status":
+        if alive:
+            print(json.dumps(alive, indent=2))
+            return 0
+        print(f"localoci is not running for {data_dir}. Start it: python -m localoci serve", file=sys.stderr)
+        return 1
+    if args.command == "stop":
+        if not info:
+            print(f"localoci is not running for {data_dir}.")
+            return 0
+        try:
+            os.kill(int(info["pid"]), signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        for _ in range(50):
+            if not _health(info["url"], 0.2):
+                break
+            time.sleep(0.1)
+        print(f"stopped localoci at {info['url']}")
+        return 0
+    if args.command == "env":
+        if not info:
+            print(f"# localoci is not running for {data_dir}; start it first", file=sys.stderr)
+            return 1
+        print(f"export OCI_CLI_CONFIG_FILE={info['config_file']}")
+        print(f"export OCI_CLI_PROFILE={info['profile']}")
+        print("export OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True")
+        print(f"export LOCALOCI_URL={info['url']}")
+        print(f"# data-plane and admin commands: add --endpoint {info['url']}")
+        return 0
+    return 2  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per API action; each validates its own input and returns plain values."""

@@ -1,0 +1,132 @@
+"""GetMessages: read from a cursor; the response header ``opc-next-cursor`` says where to go on.
+
+* ``limit`` 1..10000 (default 10000, "as many as possible"); an empty batch is ``[]`` with a
+  next cursor all the same.  No long-poll: the answer is immediate.
+* Partition cursors read from their position; a position behind the retention horizon is
+  400 "The cursor is outside the retention period and is now invalid."
+* Group cursors read the partitions the instance holds (after a rebalance), sharing ``limit``
+  among them.  With ``commitOnGet`` (default) the offsets the same instance received last time
+  are committed first; otherwise the cursor carries them until ConsumerCommit.
+* At most 5 calls per second per partition per consumer group (partition cursors count as
+  one group per partition): beyond that, 429 "... next request can be made in N ms".
+"""
+
+from __future__ import annotations
+
+import base64
+
+from .. import cursors, errors, groups
+from ..service import Service
+from ..store import StoredMessage
+from ..timefmt import format_ms
+from ._validate import query_int
+from .create_cursor import partition_cursor
+from .create_group_cursor import group_cursor
+
+
+def _wire(stream_name: str, m: StoredMessage) -> dict:
+    return {
+        "stream": stream_name,
+        "partition": str(m.partition),
+        "key": base64.b64encode(m.key).decode() if m.key is not None else None,
+        "value": base64.b64encode(m.value).decode(),
+        "offset": m.offset,
+        "timestamp": format_ms(m.ts),
+    }
+
+
+def _throttle(wait_ms: int) -> errors.OciError:
+    return errors.too_many_requests(
+        "the limit of 5 GetMessages calls per second per partition per consumer group was exceeded", wait_ms
+    )
+
+
+def get_messages(svc: Service, stream_id: str, query: dict) -> tuple[list[dict], str]:
+    stream = svc.data_stream(stream_id)
+    limit = query_int(query, "limit", 1, svc.limits.max_get_limit, default=svc.limits.max_get_limit)
+    doc = cursors.decode(query.get("cursor"), svc.secret, svc.clock.now_ms(), stream.id)
+    if doc.get("cursorType") == "group":
+        return _group_get(svc, stream, doc, limit)
+    return _partition_get(svc, stream, doc, limit)
+
+
+def _partition_get(svc: Service, stream, doc: dict, limit: int) -> tuple[list[dict], str]:
+    store = svc.store
+    try:
+        p = int(doc["partition"])
+        if not 0 <= p < stream.partitions:
+            raise ValueError
+    except (KeyError, TypeError, ValueError):
+        raise errors.cursor_invalid() from None
+    trim = store.trim_offset(stream.id, p)
+    kind = doc.get("type")
+    if kind == "TrimHorizon":
+        start = trim
+    elif kind == "AtTime":
+        start = store.first_offset_at_time(stream.id, p, int(doc["time"]))
+    elif kind == "AtOffset":
+        start = int(doc["offset"])
+        if start < trim:
+            raise errors.cursor_outside_retention()
+    else:
+        raise errors.cursor_invalid()
+    wait = svc.rates.take_read(stream.id, "", [p])
+    if wait:
+        svc.count("gets_throttled")
+        raise _throttle(wait)
+    batch = store.read(stream.id, p, start, limit)
+    svc.count("gets")
+    svc.count("messages_got", len(batch))
+    if batch:
+        nxt = partition_cursor(svc, stream.id, p, "AtOffset", batch[-1].offset + 1)
+    elif kind == "AtOffset":
+        nxt = partition_cursor(svc, stream.id, p, "AtOffset", start)
+    else:
+        # Nothing yet: keep the position lazy (a TRIM_HORIZON or AT_TIME cursor stays one).
+        nxt = partition_cursor(svc, stream.id, p, kind, doc.get("offset"), doc.get("time"))
+    return [_wire(stream.name, m) for m in batch], nxt
+
+
+def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[list[dict], str]:
+    store = svc.store
+    name, instance = doc.get("groupName"), doc.get("instanceName")
+    if not isinstance(name, str) or not isinstance(instance, str):
+        raise errors.cursor_invalid()
+    if groups.group_row(svc, stream.id, name) is None:
+        raise errors.cursor_invalid()
+    commit_on_get = bool(doc.get("commitOnGet", True))
+    timeout_ms = int(doc.get("timeoutInMs") or svc.limits.default_group_timeout_ms)
+    with store.tx():
+        if commit_on_get:
+            groups.commit(svc, stream, doc, strict=False)
+        groups.touch(svc, stream, name, instance, timeout_ms)
+        groups.rebalance(svc, stream, name)
+        mine = groups.reserved(svc, stream.id, name, instance)
+    wait = svc.rates.take_read(stream.id, name, mine)
+    if wait:
+        svc.count("gets_throttled")
+        raise _throttle(wait)
+    row = groups.group_row(svc, stream.id, name)
+    same_generation = row[0] == doc.get("generation", 0)
+    pending = {} if commit_on_get or not same_generation else dict(doc.get("offsets") or {})
+    pending = {k: v for k, v in pending.items() if int(k) in mine}
+    batch: list[StoredMessage] = []
+    if mine:
+        share = max(1, limit // len(mine))
+        for p in mine:
+            start = groups.start_position(svc, stream, name, p)
+            if str(p) in pending:
+                start = max(start, int(pending[str(p)]) + 1)
+            if start < store.trim_offset(stream.id, p):
+                raise errors.cursor_outside_retention()
+            room = min(share, limit - len(batch))
+            if room <= 0:
+                break
+            got = store.read(stream.id, p, start, room)
+            batch.extend(got)
+            if got:
+                pending[str(p)] = got[-1].offset
+    svc.count("gets")
+    svc.count("messages_got", len(batch))
+    nxt = group_cursor(svc, stream.id, name, instance, commit_on_get, timeout_ms, pending)
+    return [_wire(stream.name, m) for m in batch], nxt

@@ -1,0 +1,74 @@
+"""Work requests: what today's SDK composites and the CLI's ``--wait-for-state`` poll.
+
+Each mutating admin call records one; it is IN_PROGRESS until the resource settles
+(``ready_delay``), then SUCCEEDED.  List endpoints answer ``{"items": [...]}``."""
+
+from __future__ import annotations
+
+from .. import errors
+from ..ids import new_ocid
+from ..service import Service
+from ..timefmt import format_ms
+
+
+def new_work_request(svc: Service, operation: str, resource, action: str) -> str:
+    """Record a work request for ``resource`` (inside a transaction); return its id."""
+    now = svc.clock.now_ms()
+    is_pool = resource.id.startswith("ocid1.streampool")
+    wr_id = new_ocid("streamworkrequest")
+    svc.store.insert_work_request({
+        "id": wr_id,
+        "operation_type": operation,
+        "compartment_id": resource.compartment_id,
+        "entity_type": "streampool" if is_pool else "stream",
+        "action_type": action,
+        "resource_id": resource.id,
+        "entity_uri": f"/20180418/{'streampools' if is_pool else 'streams'}/{resource.id}",
+        "time_accepted": now,
+        "done_at": max(now, resource.ready_at),
+    })
+    return wr_id
+
+
+def _wire(svc: Service, row: dict) -> dict:
+    done = svc.clock.now_ms() >= row["done_at"]
+    return {
+        "operationType": row["operation_type"],
+        "status": "SUCCEEDED" if done else "IN_PROGRESS",
+        "id": row["id"],
+        "compartmentId": row["compartment_id"],
+        "resources": [{
+            "entityType": row["entity_type"],
+            "actionType": row["action_type"] if done else "IN_PROGRESS",
+            "identifier": row["resource_id"],
+            "entityUri": row["entity_uri"],
+        }],
+        "percentComplete": 100.0 if done else 50.0,
+        "timeAccepted": format_ms(row["time_accepted"]),
+        "timeStarted": format_ms(row["time_accepted"]),
+        "timeFinished": format_ms(row["done_at"]) if done else None,
+    }
+
+
+def get_work_request(svc: Service, wr_id: str) -> dict:
+    row = svc.store.find_work_request(wr_id)
+    if row is None:
+        raise errors.not_found("work request", wr_id)
+    # Settling the resource keeps GetStream consistent with the work request.
+    if row["entity_type"] == "stream" and svc.store.find_stream(row["resource_id"]):
+        svc.stream(row["resource_id"])
+    return _wire(svc, row)
+
+
+def list_work_requests(svc: Service, query: dict) -> dict:
+    if query.get("workRequestId"):
+        return {"items": [get_work_request(svc, query["workRequestId"])]}
+    rows = svc.store.list_work_requests(query.get("compartmentId"), query.get("resourceId"))
+    return {"items": [_wire(svc, r) for r in rows]}
+
+
+def work_request_details(svc: Service, wr_id: str) -> dict:
+    """Errors and logs of a work request: none, in localoci."""
+    if svc.store.find_work_request(wr_id) is None:
+        raise errors.not_found("work request", wr_id)
+    return {"items": []}
