@@ -1,0 +1,53 @@
+# The lab's commands.  Each target bootstraps .venv by itself (uv when it can, pip otherwise).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export LOCALOCI_HOME ?= $(CURDIR)/.lab/localoci
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help lab test test-fast bench report lint localoci clean venv
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (found $(PYTHON)); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever pyproject.toml changes.  uv takes seconds; plain pip is the fallback.
+$(STAMP): pyproject.toml | $(BIN)/python
+	@if $(BIN)/python -m pip install -q uv >/dev/null 2>&1 && [ -x $(BIN)/uv ]; then \
+	  echo "installing with uv"; $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,dev]'; \
+	else \
+	  echo "uv unavailable: installing with pip (slower)"; $(BIN)/python -m pip install -q -e '.[test,dev]'; \
+	fi
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the project (done by every target)
+
+lab: $(STAMP) ## Open the lab in JupyterLab (localoci starts on demand)
+	$(BIN)/jupyter lab --notebook-dir=notebooks notebooks/00-setup.ipynb $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+test: $(STAMP) ## Run the whole test suite (notebooks and browser tests included)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Unit and localoci tests only
+	$(BIN)/python -m pytest -n 2 tests/unit tests/localoci $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Run the benchmarks and print their tables
+	$(BIN)/python -m bench
+
+report: $(STAMP) ## Execute every notebook against localoci and export a whole-lab report
+	$(BIN)/python -m labhelpers report notebooks/0*.ipynb --execute --out reports
+
+lint: $(STAMP) ## ruff on code and notebooks
+	$(BIN)/ruff check .
+
+localoci: $(STAMP) ## Run localoci in the foreground (Ctrl-C to stop)
+	$(BIN)/python -m localoci serve
+
+clean: ## Remove .venv, local data and generated reports
+	rm -rf $(VENV) .lab reports test-artifacts

@@ -1,0 +1,148 @@
+"""Shared fixtures: a real localoci process per test session (and more on demand).
+
+Server fixtures start ``python -m localoci serve --port 0`` in a temporary data directory,
+wait for health, yield a :class:`LocalOCI`, and stop the process at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class LocalOCI:
+    url: str
+    data_dir: Path
+    config_file: str
+    profile: str
+    proc: subprocess.Popen
+
+    @property
+    def config(self) -> dict:
+        import oci
+
+        return oci.config.from_file(self.config_file, self.profile)
+
+    @property
+    def compartment(self) -> str:
+        return self.config["tenancy"]
+
+    def admin(self, **kw):
+        import oci
+
+        return oci.streaming.StreamAdminClient(self.config, service_endpoint=self.url, **kw)
+
+    def stream_client(self, **kw):
+        import oci
+
+        kw.setdefault("retry_strategy", oci.retry.NoneRetryStrategy())
+        return oci.streaming.StreamClient(self.config, service_endpoint=self.url, **kw)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        """An unsigned call to a /_localoci/ endpoint."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"{}")
+
+    def advance(self, seconds: float) -> dict:
+        return self.call("POST", "/_localoci/clock", {"advanceSeconds": seconds})
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def start_localoci(data_dir: Path, *args: str, timeout: float = 20.0) -> LocalOCI:
+    """Start a localoci process on a free port; return once it answers /_localoci/health."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "server.json").unlink(missing_ok=True)
+    log = open(data_dir / "stdout.log", "ab")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "localoci", "serve", "--port", "0", "--data-dir", str(data_dir),
+         "--ready-delay-ms", "0", *args],
+        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"localoci exited: {(data_dir / 'stdout.log').read_text()}")
+        try:
+            info = json.loads((data_dir / "server.json").read_text())
+            if info.get("pid") == proc.pid:
+                with urllib.request.urlopen(info["url"] + "/_localoci/health", timeout=1):
+                    return LocalOCI(info["url"], data_dir, info["config_file"], info["profile"], proc)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("localoci did not become healthy in time")
+
+
+@pytest.fixture(scope="session")
+def localoci(tmp_path_factory) -> Iterator[LocalOCI]:
+    """One localoci (limits and auth on) for the whole session; tests make their own streams."""
+    server = start_localoci(tmp_path_factory.mktemp("localoci"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def localoci_factory(tmp_path) -> Iterator:
+    """Start extra localoci processes with their own options; all stopped after the test."""
+    started: list[LocalOCI] = []
+
+    def factory(*args: str, data_dir: Path | None = None) -> LocalOCI:
+        server = start_localoci(data_dir or tmp_path / f"lo{len(started)}", *args)
+        started.append(server)
+        return server
+
+    yield factory
+    for s in started:
+        s.stop()
+
+
+_counter = iter(range(1_000_000))
+
+
+@pytest.fixture
+def make_stream(localoci):
+    """Create an ACTIVE stream with a unique name on the session server: ``make_stream(partitions=1)``."""
+    import oci
+
+    def make(partitions: int = 1, server: LocalOCI | None = None, name: str | None = None):
+        server = server or localoci
+        admin = server.admin()
+        details = oci.streaming.models.CreateStreamDetails(
+            name=name or f"t-{os.getpid()}-{next(_counter)}-{time.monotonic_ns() % 10**6}",
+            partitions=partitions, compartment_id=server.compartment,
+        )
+        stream = admin.create_stream(details).data
+        for _ in range(100):
+            stream = admin.get_stream(stream.id).data
+            if stream.lifecycle_state == "ACTIVE":
+                return stream
+            time.sleep(0.02)
+        raise RuntimeError("stream did not become ACTIVE")
+
+    return make
