@@ -56,8 +56,9 @@ def put_messages(svc: Service, stream_id: str, body: object) -> dict:
             )
         if limits.enabled and len(value) > limits.max_message_bytes:
             raise errors.invalid_parameter(
-                f"messages[{i}].value is {len(value)} bytes; a message is limited to 1 MiB. "
-                "Split it into chunks or store it in Object Storage and send a pointer."
+                f"Request size is limited to 1 MiB: messages[{i}].value is {len(value)} bytes, and a "
+                "message is limited to 1 MiB. Split it into chunks or store it in Object Storage and "
+                "send a pointer."
             )
         total += len(value) + (len(key) if key else 0)
         decoded.append((key, value))
