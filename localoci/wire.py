@@ -53,6 +53,8 @@ class WireRequest:
             return json.loads(self.body, strict=True)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.cannot_parse(str(exc)) from None
+        except RecursionError:
+            raise errors.cannot_parse("the JSON is nested too deeply") from None
 
 
 @dataclass

@@ -47,7 +47,14 @@ def _kafka(body: dict) -> dict:
         return dict(DEFAULT_KAFKA)
     if not isinstance(ks, dict):
         raise errors.invalid_parameter("'kafkaSettings' must be an object.")
-    return {**DEFAULT_KAFKA, **{k: v for k, v in ks.items() if v is not None}}
+    if ks.get("autoCreateTopicsEnable") is not None and not isinstance(ks["autoCreateTopicsEnable"], bool):
+        raise errors.invalid_parameter("'kafkaSettings.autoCreateTopicsEnable' must be true or false.")
+    for name, lo, hi in (("logRetentionHours", 24, 168), ("numPartitions", 1, 200)):
+        value = ks.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi):
+            raise errors.invalid_parameter(f"'kafkaSettings.{name}' must be an integer from {lo} to {hi}; got {value!r}.")
+    known = ("autoCreateTopicsEnable", "logRetentionHours", "numPartitions")
+    return {**DEFAULT_KAFKA, **{k: ks[k] for k in known if ks.get(k) is not None}}
 
 
 def create_stream_pool(svc: Service, body: object) -> tuple[dict, dict]:
