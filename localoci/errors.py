@@ -139,3 +139,33 @@ def storage_unavailable(detail: str) -> OciError:
         f"localoci cannot write to its data directory ({detail}). Free disk space or make the "
         "data directory writable, then retry; nothing was stored.",
     )
+
+
+# -- Functions and API Gateway (localoci.faas) ------------------------------------------------
+
+def function_failed(name: str, detail: str) -> OciError:
+    """The function ran and failed (the FDK answered 502: an uncaught exception, a crash)."""
+    return OciError(502, "FunctionInvokeExecutionFailed", f"Function {name} failed: {detail}")
+
+
+def function_start_failed(name: str, detail: str) -> OciError:
+    return OciError(502, "FunctionInvokeImageNotAvailable", f"Function {name} could not start: {detail}")
+
+
+def function_timeout(name: str, seconds: float) -> OciError:
+    return OciError(
+        504,
+        "FunctionInvokeTimeout",
+        f"Function {name} did not answer within its timeout of {seconds:g} s; it was stopped. "
+        "Raise timeoutInSeconds (UpdateFunction) or make the function faster.",
+    )
+
+
+def payload_too_large(size: int, limit: int) -> OciError:
+    return OciError(413, "PayloadTooLarge", f"The request body is {size} bytes; the limit is {limit} bytes.")
+
+
+def gateway_error(status: int) -> OciError:
+    """An API Gateway's own answer: rendered by the gateway as ``{"code": <status>, "message"}``."""
+    messages = {404: "Not Found", 405: "Method Not Allowed", 502: "Bad Gateway", 504: "Gateway Timeout"}
+    return OciError(status, str(status), messages.get(status, "Error"))
