@@ -1,0 +1,78 @@
+"""The faas part of one localoci process: its store, its function runtime, shared rules."""
+
+from __future__ import annotations
+
+import uuid
+
+from .. import errors
+from ..ops._validate import query_int
+from ..service import Service
+from .runtime import Runtime
+from .store import FaasStore, Resource
+
+GATEWAY_MOUNT = "/_gateway"
+
+
+class Faas:
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        self.store = FaasStore(svc.store.conn)
+        self.runtime = Runtime(svc)
+
+    def now(self) -> int:
+        return self.svc.clock.now_ms()
+
+    def tx(self):
+        return self.svc.store.tx()
+
+    @property
+    def base_url(self) -> str:
+        return self.svc.base_url
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def settle(self, r: Resource) -> Resource:
+        if r.state in ("CREATING", "UPDATING") and self.now() >= r.ready_at:
+            r.state = "ACTIVE"
+            with self.tx():
+                self.store.update(r)
+        return r
+
+    def get(self, kind: str, rid: str, what: str | None = None) -> Resource:
+        r = self.store.find(kind, rid)
+        if r is None:
+            raise errors.not_found(what or kind, rid)
+        return self.settle(r)
+
+    def gateway_endpoint(self, gw: Resource) -> str:
+        """A gateway's base URL: ``<localoci>/_gateway/<key>`` (OCI: ``https://<hostname>``)."""
+        return f"{self.base_url}{GATEWAY_MOUNT}/{gw.doc['hostKey']}"
+
+    def deployment_endpoint(self, dep: Resource) -> str:
+        gw = self.store.find("gateway", dep.parent_id)
+        base = self.gateway_endpoint(gw) if gw else self.base_url
+        return base + dep.doc["pathPrefix"]
+
+    def work_request(self, op: str, r: Resource, action: str) -> dict:
+        wr_id = "ocid1.apigatewayworkrequest.oc1.local." + uuid.uuid4().hex
+        now = self.now()
+        self.store.insert_work_request({
+            "id": wr_id, "operation_type": op, "compartment_id": r.compartment_id,
+            "resource_id": r.id, "entity_type": r.kind, "action_type": action,
+            "time_accepted": now, "done_at": max(now, r.ready_at),
+        })
+        return {"opc-work-request-id": wr_id}
+
+
+def page(items: list, query: dict, default_limit: int = 10, max_limit: int = 50) -> tuple[list, str | None]:
+    """OCI paging: ``limit`` and an opaque ``page`` token (here: the start index)."""
+    limit = query_int(query, "limit", 1, max_limit, default_limit)
+    token = query.get("page")
+    start = 0
+    if token:
+        if not token.isdigit():
+            raise errors.invalid_parameter("'page' must be a value from a previous opc-next-page header.")
+        start = int(token)
+    chunk = items[start:start + limit]
+    nxt = str(start + limit) if start + limit < len(items) else None
+    return chunk, nxt
