@@ -69,6 +69,15 @@ class RateLimiter:
             bucket = self._write[(stream_id, partition)] = TokenBucket(rate, rate)
         return bucket.take(nbytes)
 
+    def wait_for_write(self, stream_id: str, partition: int, nbytes: int) -> int:
+        """Milliseconds until ``nbytes`` (capped at one second's worth) could be written."""
+        bucket = self._write.get((stream_id, partition))
+        if bucket is None or not self.limits.enabled:
+            return 0
+        bucket._refill()
+        need = min(nbytes, bucket.capacity) - bucket.tokens
+        return max(1, int(need / bucket.rate * 1000 + 0.999)) if need > 0 else 1
+
     def take_read(self, stream_id: str, group: str, partitions: list[int]) -> int:
         """One GetMessages against ``partitions``: all or nothing."""
         if not self.limits.enabled or not partitions:

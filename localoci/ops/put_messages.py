@@ -67,22 +67,26 @@ def put_messages(svc: Service, stream_id: str, body: object) -> dict:
 
     results: list[dict | None] = [None] * len(decoded)
     accepted: list[tuple[int, int, bytes | None, bytes]] = []  # (index, partition, key, value)
-    throttled_wait: dict[int, int] = {}
+    throttled: dict[int, list[int]] = {}  # partition -> indexes of throttled entries
+    owed: dict[int, int] = {}  # partition -> bytes of its throttled entries
     for i, (key, value) in enumerate(decoded):
         p = partition_for(key, stream.partitions)
-        wait = throttled_wait.get(p)
-        if wait is None:
-            wait = svc.rates.take_write(stream.id, p, len(value) + (len(key) if key else 0))
-            if wait:
-                throttled_wait[p] = wait
-        if wait:
+        size = len(value) + (len(key) if key else 0)
+        if p in throttled or svc.rates.take_write(stream.id, p, size):
+            throttled.setdefault(p, []).append(i)
+            owed[p] = owed.get(p, 0) + size
+        else:
+            accepted.append((i, p, key, value))
+    for p, indexes in throttled.items():
+        # The wait is for all of this partition's throttled bytes, so a client that waits that
+        # long can resend the rest of the batch at once instead of trickling it.
+        wait = svc.rates.wait_for_write(stream.id, p, owed[p])
+        for i in indexes:
             results[i] = {
                 "error": THROTTLE_CODE,
                 "errorMessage": "Request was throttled because bytes limit exhausted, "
                 f"next request can be made in {wait} ms",
             }
-        else:
-            accepted.append((i, p, key, value))
 
     if accepted:
         ts = svc.clock.now_ms()
