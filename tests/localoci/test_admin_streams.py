@@ -294,7 +294,7 @@ def test_tenancy_holds_at_most_200_partitions_while_limits_are_on(localoci_facto
     admin = server.admin(retry_strategy=NO_RETRY)
     admin.create_stream(Models.CreateStreamDetails(name="big", partitions=150, compartment_id=server.compartment))
     with pytest.raises(oci.exceptions.ServiceError) as err:
-        admin.create_stream(Models.CreateStreamDetails(name="over", partitions=50, compartment_id=server.compartment))
+        admin.create_stream(Models.CreateStreamDetails(name="over", partitions=51, compartment_id=server.compartment))
     assert (err.value.status, err.value.code) == (400, "LimitExceeded")
     assert "You exceed the number of allowed partitions" in err.value.message
     admin.create_stream(Models.CreateStreamDetails(name="fits", partitions=50, compartment_id=server.compartment))
