@@ -5,6 +5,8 @@ gateway deployment built from the repository's hello specification plus test rou
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,22 @@ def wait_active(get, ident: str, timeout: float = 5.0):
         if obj.lifecycle_state == "ACTIVE" or time.monotonic() > deadline:
             return obj
         time.sleep(0.02)
+
+
+def read_event(lab, offset: int) -> tuple[str, dict]:
+    """The message at ``offset`` (partition 0), read back with the SDK."""
+    client = lab.server.stream_client()
+    cursor = client.create_cursor(lab.stream.id, oci.streaming.models.CreateCursorDetails(
+        partition="0", type="AT_OFFSET", offset=offset)).data.value
+    for _ in range(20):  # GetMessages is limited to 5 calls/s per partition: wait out a 429
+        try:
+            msg = client.get_messages(lab.stream.id, cursor, limit=1).data[0]
+            break
+        except oci.exceptions.ServiceError as exc:
+            if exc.status != 429:
+                raise
+            time.sleep(0.25)
+    return base64.b64decode(msg.key).decode(), json.loads(base64.b64decode(msg.value))
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,9 @@ import requests
 from cryptography.hazmat.primitives import serialization
 
 from localoci import auth
+from localoci.faas.spec import HELLO_DIR
+
+from .conftest import PROBE_DIR, create_function, read_event
 
 
 def invoke(lab, fn, body: dict | str, **kw):
@@ -26,12 +29,8 @@ def test_hello_publishes_and_answers_json_with_partition_and_offset(lab):
     assert r.status == 200 and r.headers["content-type"] == "application/json"
     out = json.loads(r.data.text)
     assert out["greeting"] == "Hello, Ada!" and out["partition"] == "0" and isinstance(out["offset"], int)
-    client = lab.server.stream_client()
-    cursor = client.create_cursor(lab.stream.id, oci.streaming.models.CreateCursorDetails(
-        partition="0", type="AT_OFFSET", offset=out["offset"])).data.value
-    msg = client.get_messages(lab.stream.id, cursor, limit=1).data[0]
-    assert base64.b64decode(msg.key).decode() == "Ada"
-    event = json.loads(base64.b64decode(msg.value))
+    key, event = read_event(lab, out["offset"])
+    assert key == "Ada"
     assert event["name"] == "Ada" and event["via"] == "invoke" and event["functionId"] == lab.hello.id
 
 
@@ -141,3 +140,55 @@ def test_expired_resource_principal_token_is_401(lab):
     with pytest.raises(oci.exceptions.ServiceError) as exc:
         rp_stream_client(lab, expired, pem).get_stream(lab.stream.id)
     assert exc.value.status == 401 and "expired" in exc.value.message
+
+
+def test_publish_failure_answers_503_with_the_reason(lab):
+    fm = lab.fm()
+    broken = create_function(fm, lab.app.id, "hello-nostream", HELLO_DIR, {
+        "STREAM_OCID": "ocid1.stream.oc1.local.doesnotexist",
+        "STREAM_MESSAGES_ENDPOINT": lab.server.url})
+    try:
+        out = json.loads(invoke(lab, broken, {"name": "Ada"}).data.text)
+    finally:
+        fm.delete_function(broken.id)
+    assert out["status"] == 503 and out["error"] == "publish_failed"
+    assert "404" in out["reason"] and "doesnotexist" in out["reason"]
+
+
+def test_reset_and_shutdown_stop_function_processes(localoci_factory):
+    import os
+
+    server = localoci_factory()
+    fm = oci.functions.FunctionsManagementClient(server.config, service_endpoint=server.url)
+    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
+        compartment_id=server.compartment, display_name="r", subnet_ids=[])).data
+    fn = create_function(fm, app.id, "probe", PROBE_DIR)
+    inv = oci.functions.FunctionsInvokeClient(server.config, service_endpoint=server.url)
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def wait_dead(pid: int) -> bool:
+        for _ in range(100):
+            if not alive(pid):
+                return True
+            time.sleep(0.05)
+        return False
+
+    pid = json.loads(inv.invoke_function(fn.id, invoke_function_body="{}").data.text)["pid"]
+    assert alive(pid)
+    server.call("POST", "/_localoci/reset")
+    assert wait_dead(pid)
+    with pytest.raises(oci.exceptions.ServiceError) as gone:
+        fm.get_function(fn.id)
+    assert gone.value.status == 404
+    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
+        compartment_id=server.compartment, display_name="r", subnet_ids=[])).data
+    fn = create_function(fm, app.id, "probe", PROBE_DIR)
+    pid = json.loads(inv.invoke_function(fn.id, invoke_function_body="{}").data.text)["pid"]
+    server.stop()
+    assert wait_dead(pid)
