@@ -141,7 +141,7 @@ def handler(ctx, data: io.BytesIO = None):
         "event": "hello.invoked",
         "name": name,
         "greeting": greeting,
-        "invokedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),
+        "invokedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),  # noqa: UP017 - runs on older Fn images too
         "callId": ctx.CallID(),
         "function": ctx.FnName(),
         "functionId": ctx.FnID(),
