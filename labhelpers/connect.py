@@ -143,6 +143,15 @@ class Lab:
         server = self._need_local("The controllable clock")
         return localctl.call(server.url, "POST", "/_localoci/clock", {"advanceSeconds": seconds})["now"]
 
+    def pause(self, seconds: float) -> None:
+        """Let ``seconds`` pass: locally by advancing localoci's clock (instant), on OCI by sleeping."""
+        if self.local is not None:
+            self.advance_clock(seconds)
+        else:
+            import time
+
+            time.sleep(seconds)
+
     def server_stats(self) -> dict:
         return localctl.call(self._need_local("Server statistics").url, "GET", "/_localoci/stats")
 

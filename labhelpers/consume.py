@@ -176,17 +176,27 @@ class Consumer:
             return response.data
 
     def batches(self) -> Iterator[list]:
-        """Raw batches (lists of SDK messages), with the same pacing and stop rules."""
+        """Raw batches (lists of SDK messages), with the same pacing and stop rules.
+
+        With ``stop_after_empty=n`` a source (partition) is done after ``n`` empty batches in a
+        row, and iteration ends when every source is done; with ``None`` it polls until
+        ``max_seconds``, ``max_messages`` or :meth:`stop`.
+        """
         start = time.monotonic()
-        empty_rounds = 0
+        empty_in_a_row = {source: 0 for source in self.cursors}
         while not self._stop.is_set():
+            active = [s for s in self.cursors
+                      if self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty]
+            if not active:
+                return
             got_any = False
-            for source in list(self.cursors):
+            for source in active:
                 if self._stop.is_set():
                     return
                 batch = self._get(source)
                 if batch:
                     got_any = True
+                    empty_in_a_row[source] = 0
                     if self.max_messages is not None:
                         batch = batch[: self.max_messages - self.count]
                     self.count += len(batch)
@@ -195,15 +205,12 @@ class Consumer:
                         return
                 else:
                     self.empty_batches += 1
+                    empty_in_a_row[source] += 1
                 if self.max_seconds is not None and time.monotonic() - start >= self.max_seconds:
                     return
-            if got_any:
-                empty_rounds = 0
-                continue
-            empty_rounds += 1
-            if self.stop_after_empty is not None and empty_rounds >= self.stop_after_empty:
-                return
-            if self._stop.wait(self.empty_wait):
+            if not got_any and any(
+                self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty for s in self.cursors
+            ) and self._stop.wait(self.empty_wait):
                 return
 
     def __iter__(self) -> Iterator[Message]:

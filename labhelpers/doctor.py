@@ -145,9 +145,9 @@ def doctor(target: str | None = None, show: bool = True, **connect_kw) -> list[F
                                                      retry_strategy=oci.retry.NoneRetryStrategy()).data
                     findings.append(Finding(True, "credentials accepted (ListStreams answered)"))
                     live = [s for s in streams if s.lifecycle_state == "ACTIVE"]
-                    findings.append(Finding(
-                        bool(live), f"stream {lab.stream_name!r} " + ("found, ACTIVE" if live else "not found"),
-                        "run the 'find or create the lab stream' cell in 00-setup (get_or_create_stream)"))
+                    findings.append(Finding(True, f"stream {lab.stream_name!r} " + (
+                        "found, ACTIVE" if live else
+                        "does not exist yet: get_or_create_stream (00-setup) creates it")))
                 except oci.exceptions.ServiceError as exc:
                     fix = {
                         401: "the key, fingerprint, user or tenancy do not match what is registered: re-check the API key in the Console",

@@ -174,3 +174,19 @@ class ProduceForm(w.VBox):
                 print(f"✅ landed in partition {ack.partition} at offset {ack.offset}")
             except Exception as exc:  # noqa: BLE001 - shown to the learner, not lost
                 print(f"❌ {type(exc).__name__}: {exc}")
+
+
+def target_picker(current: str = "local") -> w.VBox:
+    """Choose the lab's target (local or oci); sets ``LAB_TARGET`` for the cells you run next."""
+    import os
+
+    pick = w.ToggleButtons(options=["local", "oci"], value=current, description="target")
+    note = w.HTML()
+
+    def _on_pick(change=None):
+        os.environ["LAB_TARGET"] = pick.value
+        note.value = (f"<code>LAB_TARGET={pick.value}</code>: now re-run the <i>connect</i> cell. "
+                      + ("A real tenancy: see the policies below, and run the doctor." if pick.value == "oci" else ""))
+
+    pick.observe(_on_pick, names="value")
+    return w.VBox([pick, note])

@@ -1,0 +1,2 @@
+my_key = "ada"
+form.produce("ready", key=my_key)

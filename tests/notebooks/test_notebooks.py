@@ -1,0 +1,80 @@
+"""Every lab notebook runs top to bottom against localoci, unattended; every exercise check
+passes with its solution and fails with the empty answer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from .conftest import NOTEBOOKS, check_cells, load, outputs_text, with_solutions
+
+LAB = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
+SKELETON = ["What you'll do", "What you'll learn", "## Setup", "## Exercises", "## Summary", "What's next"]
+
+
+def test_the_lab_has_notebooks_00_to_03():
+    assert {"00-setup.ipynb", "01-publish.ipynb", "02-cursor-types.ipynb", "03-consumption.ipynb"} <= set(LAB)
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_notebook_follows_the_skeleton(name):
+    nb = load(name)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    missing = [s for s in SKELETON if s not in text]
+    assert not missing, f"{name} lacks {missing}"
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no papermill parameters cell"
+    exercises = [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
+    assert exercises, "no exercise cell"
+    for cell in exercises:
+        assert "# Your code here" in cell.source
+        assert (NOTEBOOKS / cell.metadata["exercise"]).exists(), f"missing solution {cell.metadata['exercise']}"
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_notebooks_are_committed_without_outputs(name):
+    raw = json.loads((NOTEBOOKS / name).read_text())
+    dirty = [i for i, c in enumerate(raw["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"{name}: cells {dirty} carry outputs; run nbstripout"
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_notebook_runs_top_to_bottom_and_checks_fail_on_empty_answers(name, run_notebook):
+    nb = run_notebook(load(name))
+    checks = check_cells(nb)
+    assert checks, "no check cells"
+    for cell in checks:
+        text = outputs_text(cell)
+        assert "❌" in text and "All good" not in text, f"a check passed with the empty answer:\n{text}"
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_every_check_passes_with_the_solutions(name, run_notebook):
+    nb = run_notebook(with_solutions(load(name)))
+    for cell in check_cells(nb):
+        text = outputs_text(cell)
+        assert "✅ All good." in text and "❌" not in text, f"a check failed with the solution:\n{text}"
+
+
+def test_solutions_are_valid_python():
+    for path in (NOTEBOOKS / "solutions").glob("*.py"):
+        compile(path.read_text(), str(path), "exec")
+
+
+def test_oci_only_cells_guard_themselves():
+    """Cells tagged oci-only must not need a tenancy when the target is local."""
+    for name in LAB:
+        for cell in load(name).cells:
+            if "oci-only" in cell.metadata.get("tags", []):
+                assert 'lab.target == "oci"' in cell.source, f"{name}: an oci-only cell runs unguarded"
+
+
+def test_git_tracks_no_notebook_outputs():
+    tracked = subprocess.run(["git", "ls-files", "notebooks"], capture_output=True, text=True, cwd=NOTEBOOKS.parent)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    for name in tracked.stdout.split():
+        if name.endswith(".ipynb"):
+            raw = json.loads((NOTEBOOKS.parent / name).read_text())
+            assert not any(c.get("outputs") for c in raw["cells"] if c["cell_type"] == "code"), name
