@@ -19,17 +19,21 @@ $(BIN)/python:
 
 # Reinstall whenever pyproject.toml changes.  uv takes seconds; plain pip is the fallback.
 $(STAMP): pyproject.toml | $(BIN)/python
-	@if $(BIN)/python -m pip install -q uv >/dev/null 2>&1 && [ -x $(BIN)/uv ]; then \
-	  echo "installing with uv"; $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,dev]'; \
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip -q >/dev/null 2>&1 || true
+	@UV=$$(command -v uv || true); \
+	if [ -z "$$UV" ] && [ ! -x $(BIN)/uv ]; then $(BIN)/python -m pip install -q uv >/dev/null 2>&1 || true; fi; \
+	[ -z "$$UV" ] && [ -x $(BIN)/uv ] && UV=$(BIN)/uv; \
+	if [ -n "$$UV" ] && $$UV pip install -q --python $(BIN)/python -e '.[test,dev]'; then \
+	  echo "installed with uv"; \
 	else \
-	  echo "uv unavailable: installing with pip (slower)"; $(BIN)/python -m pip install -q -e '.[test,dev]'; \
+	  echo "uv unavailable: installing with pip (slower)"; $(BIN)/python -m pip install -q -e '.[test,dev]' || exit 1; \
 	fi
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the project (done by every target)
 
 lab: $(STAMP) ## Open the lab in JupyterLab (localoci starts on demand)
-	$(BIN)/jupyter lab --notebook-dir=notebooks notebooks/00-setup.ipynb $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks --LabApp.default_url=/lab/tree/00-setup.ipynb $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 test: $(STAMP) ## Run the whole test suite (notebooks and browser tests included)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
