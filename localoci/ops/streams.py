@@ -164,5 +164,5 @@ def change_compartment(svc: Service, stream_id: str, body: object, if_match: str
         stream.compartment_id, stream.stream_pool_id = target, pool.id
         stream.etag = uuid.uuid4().hex
         svc.store.update_stream(stream)
-        wr = new_work_request(svc, "MOVE_STREAM", stream, "UPDATED")
+        wr = new_work_request(svc, "UPDATE_STREAM", stream, "UPDATED")  # the SDK has no MOVE_STREAM
     return {"opc-work-request-id": wr}

@@ -238,6 +238,9 @@ def test_change_compartment_moves_the_stream_into_the_targets_default_pool(admin
     moved = admin.get_stream(s.id).data
     [pool] = admin.list_stream_pools(target).data
     assert moved.compartment_id == target and moved.stream_pool_id == pool.id
+    wr = admin.get_work_request(resp.headers["opc-work-request-id"]).data
+    assert wr.operation_type != "UNKNOWN_ENUM_VALUE", "the SDK does not know this operationType"
+    assert wr.status == "SUCCEEDED" and wr.resources[0].identifier == s.id
 
 
 def test_stream_pool_lifecycle(admin, cleanup):
