@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from localoci import process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,29 +75,8 @@ class LocalOCI:
 
 def start_localoci(data_dir: Path, *args: str, timeout: float = 20.0) -> LocalOCI:
     """Start a localoci process on a free port; return once it answers /_localoci/health."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "server.json").unlink(missing_ok=True)
-    log = open(data_dir / "stdout.log", "ab")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "localoci", "serve", "--port", "0", "--data-dir", str(data_dir),
-         "--ready-delay-ms", "0", *args],
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"localoci exited: {(data_dir / 'stdout.log').read_text()}")
-        try:
-            info = json.loads((data_dir / "server.json").read_text())
-            if info.get("pid") == proc.pid:
-                with urllib.request.urlopen(info["url"] + "/_localoci/health", timeout=1):
-                    return LocalOCI(info["url"], data_dir, info["config_file"], info["profile"], proc)
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("localoci did not become healthy in time")
+    p = process.start(data_dir, *args, timeout=timeout)
+    return LocalOCI(p.url, p.data_dir, p.config_file, p.profile, p.proc)
 
 
 @pytest.fixture(scope="session")
