@@ -1,0 +1,149 @@
+"""labhelpers.gateway against a localoci of its own: deploy_hello is find-or-create (twice is a
+no-op), follows the stream, invoke_hello reports every status without raising, the event is
+found by key, and undeploy_hello removes only the lab's own resources, twice safely."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import oci
+import pytest
+
+from localoci.faas.spec import PATH_PREFIX
+from tests.conftest import start_localoci
+
+
+@pytest.fixture(scope="module")
+def glab(tmp_path_factory):
+    """A labhelpers Lab on its own localoci (the other faas tests own a gateway named lab-apigw)."""
+    server = start_localoci(tmp_path_factory.mktemp("gwlab"))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LOCALOCI_URL", server.url)
+    mp.setenv("LOCALOCI_HOME", str(server.data_dir))
+    mp.setenv("LAB_TARGET", "local")
+    for var in ("LAB_STREAM", "LAB_PATH_PREFIX", "LAB_FN_APP", "LAB_GATEWAY_OCID", "HELLO_FUNCTION_OCID"):
+        mp.delenv(var, raising=False)
+    from labhelpers import connect, get_or_create_stream
+
+    lab = connect()
+    stream = get_or_create_stream(lab)
+    yield lab, stream
+    mp.undo()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hello(glab):
+    from labhelpers.gateway import deploy_hello
+
+    lab, stream = glab
+    return deploy_hello(lab, stream)
+
+
+def test_first_deploy_creates_each_resource_from_the_repository_spec(hello, glab):
+    lab, stream = glab
+    assert [a.split()[0] for a in hello.actions] == ["created"] * 4
+    assert hello.deployment.lifecycle_state == "ACTIVE" and hello.path_prefix == PATH_PREFIX
+    assert hello.url == hello.deployment.endpoint + "/hello"
+    routes = {r.path: r for r in hello.deployment.specification.routes}
+    assert routes["/hello"].backend.function_id == hello.function.id
+    assert hello.function.config["STREAM_OCID"] == stream.id
+    assert hello.function.config["STREAM_MESSAGES_ENDPOINT"] == stream.messages_endpoint
+
+
+def test_deploying_twice_creates_nothing_new(hello, glab):
+    from labhelpers.gateway import deploy_hello
+
+    lab, stream = glab
+    again = deploy_hello(lab, stream)
+    assert all(a.startswith("found") for a in again.actions), again.actions
+    assert (again.function.id, again.gateway.id, again.deployment.id) == (
+        hello.function.id, hello.gateway.id, hello.deployment.id)
+
+
+def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
+    from labhelpers.gateway import check_event_for_name, hello_events, invoke_hello
+
+    lab, stream = glab
+    answer = invoke_hello(hello, "Grace Hopper")
+    assert answer.status == 200 and answer.ok, answer
+    assert answer.body["greeting"] == "Hello, Grace Hopper!"
+    client = lab.stream_client(stream.messages_endpoint)
+    events = hello_events(client, stream, "Grace Hopper")
+    assert [(e.partition, e.offset) for e in events] == [(answer.body["partition"], answer.body["offset"])]
+    assert events[0].value["callId"] == answer.body["callId"] and events[0].value["via"] == "http"
+    assert check_event_for_name(client, stream, "Grace Hopper", events[0])
+    assert "✅ All good." in capsys.readouterr().out
+
+
+def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, capsys):
+    from labhelpers.gateway import check_event_for_name
+
+    lab, stream = glab
+    client = lab.stream_client(stream.messages_endpoint)
+    assert not check_event_for_name(client, stream, None)
+    assert not check_event_for_name(client, stream, "nobody-called-this")
+    out = capsys.readouterr().out
+    assert "❌" in out and "All good" not in out
+
+
+@pytest.mark.parametrize("name, status, error", [(None, 400, "bad_request")])
+def test_invoke_reports_bad_input_without_raising(hello, name, status, error):
+    from labhelpers.gateway import invoke_hello
+
+    answer = invoke_hello(hello.endpoint, name)
+    assert answer.status == status and answer.body["error"] == error and not answer.ok
+
+
+def test_a_copy_with_a_wrong_stream_answers_503_publish_failed(hello, glab):
+    from labhelpers.gateway import deploy_hello, invoke_hello
+
+    lab, stream = glab
+    broken = deploy_hello(lab, stream, function_name="hello-broken", path_prefix=PATH_PREFIX + "-broken",
+                          config={"STREAM_OCID": "ocid1.stream.oc1..nothing-here"})
+    assert broken.function.id != hello.function.id and broken.gateway.id == hello.gateway.id
+    answer = invoke_hello(broken, "Ada")
+    assert answer.status == 503 and answer.body["error"] == "publish_failed"
+    assert "404" in answer.body["reason"]
+
+
+def test_a_new_stream_updates_the_function_config(hello, glab):
+    from labhelpers import get_or_create_stream
+    from labhelpers.gateway import deploy_hello, invoke_hello
+
+    lab, stream = glab
+    other = get_or_create_stream(lab, name="lab-stream-other", partitions=1)
+    moved = deploy_hello(lab, other)
+    assert any("updated hello's config" in a for a in moved.actions)
+    assert moved.function.config["STREAM_OCID"] == other.id
+    assert invoke_hello(moved, "Ada").body["stream"] == other.id
+    back = deploy_hello(lab, stream)
+    assert back.function.config["STREAM_OCID"] == stream.id
+
+
+def test_undeploy_deletes_only_the_labs_own_resources_and_is_safe_twice(hello, glab):
+    from labhelpers.gateway import deploy_hello, invoke_hello, undeploy_hello
+
+    lab, stream = glab
+    gc = oci.apigateway.GatewayClient(lab.config, service_endpoint=lab.local.url)
+    foreign = gc.create_gateway(oci.apigateway.models.CreateGatewayDetails(
+        compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="someone-elses")).data
+    deploy_hello(lab, stream)
+    deleted = undeploy_hello(lab)
+    assert "gateway lab-apigw" in deleted and "application lab-app" in deleted
+    assert "function hello" in deleted and "deployment lab-hello-api" in deleted
+    assert undeploy_hello(lab) == []
+    assert invoke_hello(hello, "Ada").status == 404
+    assert gc.get_gateway(foreign.id).data.lifecycle_state == "ACTIVE"
+    # and deploy_hello builds everything again afterwards
+    fresh = deploy_hello(lab, stream)
+    assert invoke_hello(fresh, "Ada").status == 200
+    undeploy_hello(lab)
+
+
+def test_labhelpers_gateway_imports_neither_fdk_nor_the_server():
+    code = ("import sys, labhelpers.gateway; "
+            "bad = [m for m in ('fdk', 'starlette', 'uvicorn', 'localoci.faas.runtime') if m in sys.modules]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
