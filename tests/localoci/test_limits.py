@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import oci
 import pytest
@@ -41,8 +42,9 @@ def test_message_of_exactly_1_mib_is_accepted(client, make_stream):
 
 def test_write_throttling_is_http_200_with_per_entry_errors(raw, make_stream):
     stream = make_stream(partitions=1)
+    # One full second of the partition's budget (key "k" + value = 1 MiB) empties the bucket.
     first = raw.post(f"{V}/streams/{stream.id}/messages", short=True,
-                     json={"messages": [{"key": b64("k"), "value": big(900 * 1024)}]})
+                     json={"messages": [{"key": b64("k"), "value": big(MIB - 1)}]})
     assert first.status_code == 200 and first.json()["failures"] == 0
     batch = [{"key": b64("k"), "value": b64("small")}, {"key": b64("k"), "value": big(900 * 1024)},
              {"key": b64("k"), "value": b64("after")}]
@@ -60,28 +62,36 @@ def test_write_throttling_is_http_200_with_per_entry_errors(raw, make_stream):
 
 def test_throttled_entries_succeed_after_the_announced_wait(client, make_stream):
     stream = make_stream(partitions=1)
-    publish(client, stream.id, ("k", "x" * (1000 * 1024)))
-    result = client.put_messages(stream.id, entries(("k", "y" * (500 * 1024)))).data
+    full = "x" * (MIB - 1)  # with the 1-byte key: exactly one second of the partition's budget
+    publish(client, stream.id, ("k", full))
+    result = client.put_messages(stream.id, entries(("k", full))).data
     assert result.failures == 1
     wait_ms = int(WAIT.search(result.entries[0].error_message).group(1))
     assert 0 < wait_ms <= 1000
     time.sleep(wait_ms / 1000 + 0.05)
-    assert client.put_messages(stream.id, entries(("k", "y" * (500 * 1024)))).data.failures == 0
+    assert client.put_messages(stream.id, entries(("k", full))).data.failures == 0
 
 
-def test_more_than_5_gets_per_second_on_a_partition_is_429(client, make_stream):
+def test_more_than_5_gets_per_second_on_a_partition_is_429(localoci, client, make_stream):
     stream = make_stream(partitions=1)
     c = cursor(client, stream.id)
-    statuses, error = [], None
-    for _ in range(8):
+    for _ in range(5):  # the budget starts full: five calls in a row are fine
+        client.get_messages(stream.id, c)
+
+    clients = [localoci.stream_client() for _ in range(10)]  # one per thread
+
+    def attempt(i):
         try:
-            client.get_messages(stream.id, c)
-            statuses.append(200)
+            clients[i].get_messages(stream.id, c)
+            return None
         except oci.exceptions.ServiceError as exc:
-            statuses.append(exc.status)
-            error = error or exc
-    assert statuses[:5] == [200] * 5 and 429 in statuses[5:]
-    assert error.code == "TooManyRequests"
+            return exc
+
+    with ThreadPoolExecutor(10) as pool:  # then a burst: far more than 5 within the second
+        errors = [e for e in pool.map(attempt, range(10)) if e is not None]
+    assert errors, "no call was throttled"
+    error = errors[0]
+    assert (error.status, error.code) == (429, "TooManyRequests")
     wait_ms = int(WAIT.search(error.message).group(1))
     assert 0 < wait_ms <= 1000
     time.sleep(wait_ms / 1000 + 0.05)
