@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from oci.signer import _PatchedHeaderSigner
 
-from .helpers import V, Raw, assert_error, b64, cursor
+from .helpers import Raw, V, assert_error, b64, cursor
 
 
 def assert_401(resp: requests.Response) -> None:

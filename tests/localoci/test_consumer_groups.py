@@ -13,7 +13,7 @@ import itertools
 import oci
 import pytest
 
-from .helpers import V, Models, assert_error, group_cursor, publish, values
+from .helpers import Models, V, assert_error, group_cursor, publish, values
 
 _n = itertools.count()
 

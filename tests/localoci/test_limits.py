@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import oci
 import pytest
 
-from .helpers import V, Models, assert_error, b64, cursor, entries, group_cursor, publish, values
+from .helpers import Models, V, assert_error, b64, cursor, entries, group_cursor, publish, values
 
 MIB = 1024 * 1024
 WAIT = re.compile(r"next request can be made in (\d+) ms")
