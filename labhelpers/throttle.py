@@ -1,0 +1,332 @@
+"""Limits, measured: publishing past 1 MiB/s per partition, and messages over 1 MiB.
+
+* :func:`offer_load` -- offer a partition more than it takes (e.g. 2 MiB/s for a few seconds)
+  and record every PutMessages: bytes sent, accepted, entries throttled, the wait the service
+  named.  With ``backoff=True`` the publisher waits as told before resending the throttled
+  entries (in order); with ``False`` it resends at once, as a naive loop does.
+* :class:`ThrottleRun` -- the record: ``frame()`` per request, ``rates()`` per time bucket
+  (offered and accepted bytes per second, throttled entries), ``accepted_rate()`` while
+  throttled.  Charts: :func:`plot_rates`, :func:`plot_throttled`.
+* :func:`chunk` / :func:`reassemble` -- a payload over 1 MiB as several messages with the same key
+  (so they stay in order in one partition), and back.
+* :func:`check_reassembled`, :func:`check_ordered_publish` -- checks for notebook 06's exercises.
+
+Every loop here has a hard time limit; nothing waits forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import oci
+import pandas as pd
+from matplotlib.axes import Axes
+
+from .checks import CheckReport
+from .consume import consume
+from .encoding import b64encode, text_or_bytes
+
+KIB = 1024
+MIB = 1024 * KIB
+LIMIT_BYTES_PER_SECOND = MIB
+MAX_REQUEST_BYTES = MIB
+_WAIT = re.compile(r"next request can be made in (\d+) ms")
+
+__all__ = [
+    "LIMIT_BYTES_PER_SECOND", "MIB", "ThrottleRun", "check_ordered_publish", "check_reassembled", "chunk",
+    "offer_load", "plot_rates", "plot_throttled", "reassemble", "wait_ms",
+]
+
+
+def wait_ms(error_message: str | None, default: int = 500) -> int:
+    """The wait a throttling message names: ``... next request can be made in 250 ms`` -> 250.
+
+    >>> wait_ms("Request was throttled because bytes limit exhausted, next request can be made in 250 ms")
+    250
+    >>> wait_ms(None)
+    500
+    """
+    m = _WAIT.search(error_message or "")
+    return int(m.group(1)) if m else default
+
+
+@dataclass
+class ThrottleRun:
+    """What :func:`offer_load` did, request by request."""
+
+    offered_rate: float
+    seconds: float
+    message_bytes: int
+    backoff: bool
+    offered: list[tuple[float, int]] = field(default_factory=list)   # (t, bytes) as messages were offered
+    requests: list[dict] = field(default_factory=list)
+    backlog_bytes: int = 0
+
+    def frame(self) -> pd.DataFrame:
+        """One row per PutMessages: t (s since start), sent/accepted bytes, entries, throttled, wait_ms."""
+        cols = ["t", "sent_bytes", "accepted_bytes", "entries", "throttled", "wait_ms"]
+        return pd.DataFrame(self.requests, columns=cols)
+
+    @property
+    def accepted_bytes(self) -> int:
+        return sum(r["accepted_bytes"] for r in self.requests)
+
+    @property
+    def throttled_entries(self) -> int:
+        return sum(r["throttled"] for r in self.requests)
+
+    @property
+    def offered_bytes(self) -> int:
+        return sum(b for _, b in self.offered)
+
+    def first_throttled(self) -> float | None:
+        return next((r["t"] for r in self.requests if r["throttled"]), None)
+
+    def accepted_rate(self, while_throttled: bool = True) -> float:
+        """Accepted bytes per second: from the first throttled request to the last request
+        (``while_throttled``), or over the whole run."""
+        if not self.requests:
+            return 0.0
+        start = self.first_throttled() if while_throttled else 0.0
+        if start is None:
+            start = 0.0
+        later = [r for r in self.requests if r["t"] > start]
+        if not later:
+            return 0.0
+        span = later[-1]["t"] - start
+        return sum(r["accepted_bytes"] for r in later) / span if span > 0 else 0.0
+
+    def rates(self, bucket: float = 0.5) -> pd.DataFrame:
+        """Per time bucket: offered and accepted MiB/s, and the entries throttled."""
+        end = max([self.seconds] + [r["t"] for r in self.requests])
+        edges = [i * bucket for i in range(int(end / bucket) + 2)]
+        offered = pd.Series([b for _, b in self.offered], index=[t for t, _ in self.offered], dtype=float)
+        frame = self.frame()
+        rows = []
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            o = offered[(offered.index >= lo) & (offered.index < hi)].sum()
+            sel = frame[(frame["t"] >= lo) & (frame["t"] < hi)]
+            rows.append({"t": lo, "offered_mib_s": o / bucket / MIB,
+                         "accepted_mib_s": sel["accepted_bytes"].sum() / bucket / MIB,
+                         "throttled": int(sel["throttled"].sum()), "requests": len(sel)})
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        rate = self.accepted_rate()
+        return (f"offered {self.offered_bytes / MIB:.1f} MiB in {self.seconds:.0f} s "
+                f"({self.offered_rate / MIB:.1f} MiB/s); accepted {self.accepted_bytes / MIB:.1f} MiB; "
+                f"{len(self.requests)} requests, {self.throttled_entries} throttled entries; "
+                f"accepted rate while throttled {rate / MIB:.2f} MiB/s; "
+                f"backlog left {self.backlog_bytes / MIB:.1f} MiB")
+
+    def __repr__(self) -> str:
+        return f"<ThrottleRun {self.summary()}>"
+
+
+def offer_load(
+    client: oci.streaming.StreamClient,
+    stream_id: str,
+    *,
+    key: str = "throttle-demo",
+    offered_rate: float = 2 * MIB,
+    seconds: float = 3.0,
+    message_bytes: int = 32 * KIB,
+    backoff: bool = True,
+    drain: bool = False,
+    max_seconds: float = 30.0,
+) -> ThrottleRun:
+    """Offer ``offered_rate`` bytes/s to one partition (one key) for ``seconds``; record what happens.
+
+    Messages are queued as they are "produced" (``offered_rate``); the publisher sends the queue
+    in requests of at most 1 MiB.  Accepted entries leave the queue; throttled ones (per-entry
+    errors in a 200) stay at its head, so order is kept.  ``backoff=True`` waits the time the
+    service names before the next request; ``False`` resends at once.  ``drain=True`` keeps
+    sending after ``seconds`` until the queue is empty.  Never runs longer than ``max_seconds``.
+
+    Examples
+    --------
+    >>> run = offer_load(client, stream.id, offered_rate=2 * MIB, seconds=3)   # doctest: +SKIP
+    >>> round(run.accepted_rate() / MIB, 1)                                    # doctest: +SKIP
+    1.0
+    """
+    kb = key.encode()
+    run = ThrottleRun(offered_rate, seconds, message_bytes, backoff)
+    queue: deque[tuple[int, bytes]] = deque()
+    start = time.monotonic()
+    produced = 0
+    next_send = 0.0
+    seq = 0
+    while True:
+        t = time.monotonic() - start
+        if t >= max_seconds:
+            break
+        due = int(offered_rate * min(t, seconds) / message_bytes)
+        while produced < due:
+            value = f"{produced:08d} ".encode().ljust(message_bytes - len(kb), b".")
+            queue.append((produced, value))
+            run.offered.append((t, len(value) + len(kb)))
+            produced += 1
+        if not queue:
+            if t >= seconds:
+                break
+            time.sleep(min(0.02, seconds - t))
+            continue
+        if t >= seconds and not drain:
+            break
+        if t < next_send:
+            time.sleep(min(next_send - t, 0.05))
+            continue
+        batch, size = [], 0
+        for item in queue:
+            n = len(item[1]) + len(kb)
+            if size + n > MAX_REQUEST_BYTES:
+                break
+            batch.append(item)
+            size += n
+        details = oci.streaming.models.PutMessagesDetails(messages=[
+            oci.streaming.models.PutMessagesDetailsEntry(key=b64encode(kb), value=b64encode(v)) for _, v in batch
+        ])
+        response = client.put_messages(stream_id, details)
+        seq += 1
+        accepted, throttled, wait = 0, 0, 0
+        done = 0
+        for (_, v), entry in zip(batch, response.data.entries, strict=True):
+            if entry.error:
+                throttled += 1
+                wait = max(wait, wait_ms(entry.error_message))
+            else:
+                accepted += len(v) + len(kb)
+                done += 1
+        # Entries of one key are accepted in order up to the first throttled one (OCI keeps key order).
+        for _ in range(done):
+            queue.popleft()
+        t_done = time.monotonic() - start
+        run.requests.append({"t": t_done, "sent_bytes": size, "accepted_bytes": accepted, "entries": len(batch),
+                             "throttled": throttled, "wait_ms": wait})
+        if throttled:
+            next_send = t_done + (wait / 1000 if backoff else 0.0)
+    run.backlog_bytes = sum(len(v) + len(kb) for _, v in queue)
+    return run
+
+
+def _ax(ax: Axes | None, size: tuple[float, float] = (8, 3.5)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_rates(frame: pd.DataFrame, ax: Axes | None = None, limit: float = 1.0, **kw) -> Axes:
+    """Offered versus accepted MiB/s per time bucket (``ThrottleRun.rates()``), with the limit."""
+    ax = _ax(ax)
+    ax.plot(frame["t"], frame["offered_mib_s"], drawstyle="steps-post", label="offered", **kw)
+    ax.plot(frame["t"], frame["accepted_mib_s"], drawstyle="steps-post", label="accepted", **kw)
+    ax.axhline(limit, color="grey", linestyle=":", label=f"limit: {limit:g} MiB/s per partition")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("MiB/s")
+    ax.set_title("One partition: offered versus accepted")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_throttled(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
+    """Throttled entries per time bucket (``ThrottleRun.rates()``)."""
+    ax = _ax(ax)
+    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 0.5
+    ax.bar(frame["t"], frame["throttled"], width=width * 0.9, align="edge", color=kw.pop("color", "tab:red"), **kw)
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("throttled entries")
+    ax.set_title("Entries refused with a per-entry 429")
+    return ax
+
+
+# -- messages over 1 MiB -----------------------------------------------------------------------------
+
+_MAGIC = b"LABCHUNK1 "
+
+
+def chunk(payload: bytes, size: int = 512 * KIB, message_id: str | None = None) -> list[bytes]:
+    """Split ``payload`` into messages of at most ``size`` data bytes, each with a small header.
+
+    The header (one JSON line) names the payload, the part and the count, and the whole
+    payload's SHA-256, so the reader can reassemble and verify it. Publish every part with the
+    **same key**: they land in one partition, in order.
+
+    >>> parts = chunk(b"x" * 10, size=4, message_id="demo")
+    >>> len(parts), reassemble(parts)["demo"]
+    (3, b'xxxxxxxxxx')
+    """
+    if size <= 0 or size > MAX_REQUEST_BYTES - 1024:
+        raise ValueError("size must be positive and leave room for the header under 1 MiB")
+    message_id = message_id or uuid.uuid4().hex
+    digest = hashlib.sha256(payload).hexdigest()
+    count = max(1, -(-len(payload) // size))
+    out = []
+    for i in range(count):
+        head = json.dumps({"id": message_id, "part": i, "parts": count, "sha256": digest}).encode()
+        out.append(_MAGIC + head + b"\n" + payload[i * size:(i + 1) * size])
+    return out
+
+
+def reassemble(values: Iterable[bytes]) -> dict[str, bytes]:
+    """The complete, verified payloads among ``values`` (chunks in any order; others ignored)."""
+    parts: dict[str, dict[int, bytes]] = {}
+    meta: dict[str, dict] = {}
+    for v in values:
+        if not isinstance(v, bytes | bytearray) or not v.startswith(_MAGIC):
+            continue
+        head, _, data = bytes(v[len(_MAGIC):]).partition(b"\n")
+        info = json.loads(head)
+        parts.setdefault(info["id"], {})[info["part"]] = data
+        meta[info["id"]] = info
+    done = {}
+    for mid, got in parts.items():
+        info = meta[mid]
+        if len(got) == info["parts"]:
+            payload = b"".join(got[i] for i in range(info["parts"]))
+            if hashlib.sha256(payload).hexdigest() == info["sha256"]:
+                done[mid] = payload
+    return done
+
+
+# -- checks for notebook 06's exercises ----------------------------------------------------------------
+
+
+def check_reassembled(original: bytes, answer: object) -> bool:
+    """06, exercise 1: the payload read back from the stream equals the one published."""
+    report = CheckReport("a payload over 1 MiB, published in chunks and reassembled")
+    if not isinstance(answer, bytes | bytearray):
+        report.expect(False, "", f"Your answer should be the reassembled bytes (got {type(answer).__name__}).")
+        return report.show()
+    report.expect(len(answer) == len(original), f"{len(answer):,} bytes, as published",
+                  f"{len(answer):,} bytes, but {len(original):,} were published: a chunk is missing?")
+    report.expect(hashlib.sha256(answer).digest() == hashlib.sha256(original).digest(),
+                  "the same bytes (SHA-256 matches)", "the bytes differ: are the chunks in order?")
+    return report.show()
+
+
+def check_ordered_publish(client: oci.streaming.StreamClient, stream: Any, key: str, count: int) -> bool:
+    """06, exercise 2: ``count`` messages with ``key``, values ``"<key> 0"`` ... in order, none lost."""
+    report = CheckReport(f"{count} messages with key {key!r}, in order, none lost")
+    stream_id = getattr(stream, "id", stream)
+    partitions = [str(p) for p in range(getattr(stream, "partitions", 1))]
+    wanted = [f"{key} {i}" for i in range(count)]
+    seen = [m.value for m in consume(client, stream_id, partitions=partitions, deserializer=text_or_bytes,
+                                     limit=10_000) if m.key == key and isinstance(m.value, str)]
+    firsts = [" ".join(v.split(" ")[:2]) for v in seen]   # "<key> <i>", whatever follows
+    present = [w for w in wanted if w in set(firsts)]
+    report.expect(len(present) == count, f"all {count} messages are in the stream",
+                  f"{count - len(present)} of {count} messages are missing: retry throttled entries, "
+                  "don't drop them.")
+    order = [w for w in dict.fromkeys(firsts) if w in set(wanted)]
+    report.expect(bool(order) and order == wanted[: len(order)], "in the order you sent them",
+                  "they are out of order: resend the throttled entries before the ones after them.")
+    return report.show()
