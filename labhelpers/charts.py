@@ -5,13 +5,18 @@ They never call ``plt.show()``; in a notebook the figure shows because it is the
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.axes import Axes
+
+if TYPE_CHECKING:  # pyplot is imported when a chart is drawn, not when labhelpers is imported
+    from matplotlib.axes import Axes
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (8, 3.5)) -> Axes:
     if ax is None:
+        import matplotlib.pyplot as plt
+
         _, ax = plt.subplots(figsize=size)
     return ax
 

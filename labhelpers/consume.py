@@ -213,6 +213,18 @@ class Consumer:
             ) and self._stop.wait(self.empty_wait):
                 return
 
+    def to_frame(self, value: str = "text"):
+        """Read everything this consumer yields into a DataFrame (the fast path for big reads)."""
+        import pandas as pd
+
+        from .frames import COLUMNS, frame_from_sdk
+
+        frames = [frame_from_sdk(batch, value=value) for batch in self.batches()]
+        if not frames:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.concat(frames, ignore_index=True).sort_values(["partition", "offset"], kind="stable",
+                                                                 ignore_index=True)
+
     def __iter__(self) -> Iterator[Message]:
         for batch in self.batches():
             for m in batch:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import binascii
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import oci
 import pandas as pd
 
 from .consume import Message, consume
-from .encoding import text_or_bytes
+from .encoding import from_json, from_text, text_or_bytes
 
 COLUMNS = ["partition", "offset", "key", "value", "timestamp", "size", "stream"]
 
@@ -52,3 +55,63 @@ def recent_messages(
                    time=since, deserializer=text_or_bytes, limit=1000)
     frame = to_frame(msgs)
     return frame.sort_values("timestamp", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+
+
+def frame_from_sdk(messages: list, value: str = "text") -> pd.DataFrame:
+    """The same DataFrame as :func:`to_frame`, straight from SDK messages (base64 strings).
+
+    The fast path for big batches: base64 in C per message, all JSON values parsed in one
+    ``json.loads`` call, keys decoded once per distinct key.  ``value`` is ``"text"``
+    (UTF-8), ``"json"`` or ``"raw"`` (bytes).
+
+    >>> import oci
+    >>> m = oci.streaming.models.Message(stream="s", partition="0", key=None, value="eyJhIjogMX0=",
+    ...                                  offset=3, timestamp=None)
+    >>> frame_from_sdk([m], value="json")[["partition", "offset", "value"]].values.tolist()
+    [[0, 3, {'a': 1}]]
+    """
+    a2b = binascii.a2b_base64
+    raw_values = list(map(a2b, [m.value for m in messages]))
+    if value == "json":
+        try:
+            values = json.loads(b"[" + b",".join(raw_values) + b"]") if raw_values else []
+        except ValueError:
+            values = [from_json(v) for v in raw_values]  # names the bad message
+    elif value == "text":
+        values = [from_text(v) for v in raw_values]
+    elif value == "raw":
+        values = raw_values
+    else:
+        raise ValueError("value must be 'text', 'json' or 'raw'")
+    key_cache: dict = {None: (None, 0)}
+    keys, sizes = [], list(map(len, raw_values))
+    for i, k in enumerate([m.key for m in messages]):
+        hit = key_cache.get(k)
+        if hit is None:
+            decoded = a2b(k)
+            hit = key_cache[k] = (text_or_bytes(decoded), len(decoded))
+        keys.append(hit[0])
+        if hit[1]:
+            sizes[i] += hit[1]
+    part_cache: dict[str, int] = {}
+    partitions = []
+    for p in [m.partition for m in messages]:
+        n = part_cache.get(p)
+        if n is None:
+            n = part_cache[p] = int(p)
+        partitions.append(n)
+    stamps = [m.timestamp for m in messages]
+    frame = pd.DataFrame(
+        {
+            "partition": np.array(partitions, dtype=np.int64),
+            "offset": np.array([m.offset for m in messages], dtype=np.int64),
+            "key": keys,
+            "value": values,
+            "timestamp": pd.DatetimeIndex(stamps).tz_convert("UTC") if stamps and stamps[0] is not None
+            else pd.NaT,
+            "size": np.array(sizes, dtype=np.int64),
+            "stream": [m.stream for m in messages],
+        },
+        columns=COLUMNS,
+    )
+    return frame.sort_values(["partition", "offset"], kind="stable").reset_index(drop=True)

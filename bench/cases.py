@@ -1,0 +1,325 @@
+"""The six benchmarks of issue #8.  Each returns rows for the closing table."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import oci
+
+from localoci import process
+
+ROOT = Path(__file__).resolve().parents[1]
+MIB = 1024 * 1024
+
+
+@dataclass
+class Row:
+    name: str
+    measured: str
+    ratio: float | None
+    target: str
+    met: bool | None
+
+    @property
+    def ratio_text(self) -> str:
+        return "" if self.ratio is None else f"{self.ratio:.2f}"
+
+
+def _tmp(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"bench-{prefix}-"))
+
+
+def _config(server) -> dict:
+    return oci.config.from_file(server.config_file, server.profile)
+
+
+def _stream(server, partitions: int = 1, name: str = "bench"):
+    admin = oci.streaming.StreamAdminClient(_config(server), service_endpoint=server.url)
+    cfg = _config(server)
+    s = admin.create_stream(oci.streaming.models.CreateStreamDetails(
+        name=name, partitions=partitions, compartment_id=cfg["tenancy"])).data
+    while admin.get_stream(s.id).data.lifecycle_state != "ACTIVE":
+        time.sleep(0.01)
+    return s
+
+
+def _client(server, endpoint=None, config=None):
+    return oci.streaming.StreamClient(config or _config(server), service_endpoint=endpoint or server.url,
+                                      retry_strategy=oci.retry.NoneRetryStrategy())
+
+
+# -- 1. localoci versus the SDK's ceiling --------------------------------------------------------
+
+def _sdk_put_get(client, stream_id: str, total: int, batch: int, get_limit: int, cursor_fn) -> tuple[float, float]:
+    value = base64.b64encode(b"x" * 1000).decode()
+    entries = [oci.streaming.models.PutMessagesDetailsEntry(value=value) for _ in range(batch)]
+    details = oci.streaming.models.PutMessagesDetails(messages=entries)
+    t0 = time.perf_counter()
+    for _ in range(total // batch):
+        r = client.put_messages(stream_id, details)
+        assert r.data.failures == 0
+    t_put = time.perf_counter() - t0
+    cursor = cursor_fn()
+    got = 0
+    t0 = time.perf_counter()
+    while got < total:
+        r = client.get_messages(stream_id, cursor, limit=min(get_limit, total - got))
+        got += len(r.data)
+        cursor = r.headers["opc-next-cursor"]
+    t_get = time.perf_counter() - t0
+    return t_put, t_get
+
+
+def ceiling(quick: bool = False) -> list[Row]:
+    total = 4000 if quick else 20_000
+    batch, get_limit = 1000, 10_000
+    server = process.start(_tmp("ceiling"), "--no-limits")
+    port_file = _tmp("canned") / "port"
+    canned = subprocess.Popen([sys.executable, "-m", "bench.canned", str(port_file), str(batch), str(get_limit)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not port_file.exists() or not port_file.read_text():
+            time.sleep(0.02)
+        time.sleep(0.3)
+        canned_url = f"http://127.0.0.1:{port_file.read_text()}"
+        stream = _stream(server)
+        local = _client(server)
+        fake = _client(server, endpoint=canned_url)
+
+        best_local, best_canned = [1e9, 1e9], [1e9, 1e9]
+        for round_ in range(3):
+            # a fresh stream per round keeps localoci reading what this round wrote
+            s = _stream(server, name=f"bench-{round_}") if round_ else stream
+            def first_cursor(s=s):
+                return local.create_cursor(s.id, oci.streaming.models.CreateCursorDetails(
+                    partition="0", type="TRIM_HORIZON")).data.value
+
+            p, g = _sdk_put_get(local, s.id, total, batch, get_limit, first_cursor)
+            best_local = [min(best_local[0], p), min(best_local[1], g)]
+            p, g = _sdk_put_get(fake, "ocid1.stream.oc1..canned", total, batch, get_limit, lambda: "canned")
+            best_canned = [min(best_canned[0], p), min(best_canned[1], g)]
+    finally:
+        canned.terminate()
+        canned.wait(5)
+        server.stop()
+    rows = []
+    for i, op in enumerate(("put", "get")):
+        ratio = best_canned[i] / best_local[i]
+        rate = total / best_local[i]
+        print(f"   {op}: localoci {best_local[i]:.3f} s ({rate:,.0f} msg/s), canned {best_canned[i]:.3f} s "
+              f"-> {ratio:.2f} of the SDK's ceiling")
+        rows.append(Row(f"1. {op} {total:,} x 1 KB vs SDK ceiling", f"{rate:,.0f} msg/s", ratio, ">= 0.80",
+                        ratio >= 0.8))
+    return rows
+
+
+# -- 2. labhelpers' publisher against the write limit ------------------------------------------
+
+def publisher(quick: bool = False) -> list[Row]:
+    from labhelpers.publish import publish
+
+    seconds = 4 if quick else 8
+    rows = []
+    server = process.start(_tmp("publisher"))
+    try:
+        for partitions in (1, 4):
+            stream = _stream(server, partitions, name=f"pub-{partitions}")
+            client = _client(server)
+            # keys that cover every partition
+            from localoci.ops.put_messages import partition_for
+
+            keys, seen = [], set()
+            i = 0
+            while len(seen) < partitions:
+                p = partition_for(f"k{i}".encode(), partitions)
+                if p not in seen:
+                    seen.add(p)
+                    keys.append(f"k{i}")
+                i += 1
+            value = "v" * 1000
+            # drain the initial one-second burst so the figure is the sustained rate
+            publish(client, stream.id, [(k, value) for k in keys for _ in range(1100)], progress=False)
+            n = int(seconds * MIB / 1003) * partitions
+            msgs = [(keys[j % partitions], value) for j in range(n)]
+            t0 = time.perf_counter()
+            result = publish(client, stream.id, msgs, progress=False)
+            elapsed = time.perf_counter() - t0
+            per_partition = result.bytes / elapsed / partitions
+            ratio = per_partition / MIB
+            acked = {(a.partition, a.offset) for a in result.acks}
+            ok = len(acked) == n and result.count == n
+            print(f"   {partitions} partition(s): {result.bytes / MIB:.1f} MiB in {elapsed:.2f} s, "
+                  f"{per_partition / MIB:.3f} MiB/s per partition, {result.requests} requests, "
+                  f"{result.throttled_entries} throttled entries retried, all {n} acknowledged: {ok}")
+            rows.append(Row(f"2. publisher, {partitions} partition(s)", f"{per_partition / MIB:.3f} MiB/s/partition",
+                            ratio, ">= 0.95 of 1 MiB/s, none lost", ratio >= 0.95 and ok))
+    finally:
+        server.stop()
+    return rows
+
+
+# -- 3. labhelpers' consumer against the read limit --------------------------------------------
+
+def consumer(quick: bool = False) -> list[Row]:
+    from labhelpers.consume import Consumer, create_cursor
+    from labhelpers.encoding import raw
+
+    backlog = 20_000 if quick else 100_000
+    limit = 10_000
+    data = _tmp("consumer")
+    server = process.start(data, "--no-limits")
+    try:
+        stream = _stream(server)
+        client = _client(server)
+        value = base64.b64encode(b'{"n": 1, "text": "a small json event"}').decode()
+        entries = [oci.streaming.models.PutMessagesDetailsEntry(value=value) for _ in range(5000)]
+        for _ in range(backlog // 5000):
+            client.put_messages(stream.id, oci.streaming.models.PutMessagesDetails(messages=entries))
+    finally:
+        server.stop()
+    server = process.start(data)  # same data, limits on
+    try:
+        client = _client(server)
+        passes = 3
+        calls, got, throttled = 0, 0, 0
+        stamps = []
+        for _ in range(passes):
+            c = Consumer(client, stream.id, {"0": create_cursor(client, stream.id, "0", "TRIM_HORIZON")},
+                         limit=limit, deserializer=raw, raw=True)
+            for batch in c.batches():
+                stamps.append(time.perf_counter())
+                got += len(batch)
+            calls += c.calls
+            throttled += c.throttled
+        # the service allows a burst of 5 calls, then 5 per second: measure after the burst
+        steady = stamps[5:]
+        rate = (len(steady) - 1) * limit / (steady[-1] - steady[0])
+        allowed = 5 * limit
+        ratio = rate / allowed
+        print(f"   {got:,} messages in {calls} calls over {passes} passes of a {backlog:,} backlog; "
+              f"steady {rate:,.0f} msg/s of {allowed:,} allowed; 429s absorbed: {throttled}")
+        return [Row("3. consumer vs 5 GetMessages/s x 10,000", f"{rate:,.0f} msg/s", ratio,
+                    ">= 0.95, no 429 to caller", ratio >= 0.95)]
+    finally:
+        server.stop()
+
+
+# -- 4. messages to DataFrame ------------------------------------------------------------------
+
+def frame(quick: bool = False) -> list[Row]:
+    from datetime import UTC, datetime
+
+    from labhelpers.frames import frame_from_sdk
+
+    n = 20_000 if quick else 100_000
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    msgs = []
+    for i in range(n):
+        m = oci.streaming.models.Message()
+        m.stream, m.partition, m.offset, m.timestamp = "s", str(i % 3), i, stamp
+        m.key = base64.b64encode(f"key-{i % 10}".encode()).decode()
+        m.value = base64.b64encode(json.dumps({"i": i, "t": "reading", "v": i * 0.5}).encode()).decode()
+        msgs.append(m)
+
+    def bare():
+        return [json.loads(base64.b64decode(m.value)) for m in msgs]
+
+    def ours():
+        return frame_from_sdk(msgs, value="json")
+
+    best_bare = min(_time(bare) for _ in range(3))
+    best_ours = min(_time(ours) for _ in range(3))
+    ratio = best_bare / best_ours
+    print(f"   {n:,} messages: bare base64+JSON loop {best_bare:.3f} s, DataFrame with every column "
+          f"{best_ours:.3f} s -> {ratio:.2f}x the loop's speed")
+    return [Row(f"4. {n:,} messages to DataFrame vs bare loop", f"{best_ours:.3f} s", ratio,
+                ">= 1.00 (no slower)", ratio >= 1.0)]
+
+
+def _time(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+# -- 5. start-up -------------------------------------------------------------------------------
+
+STARTUP = r"""
+import time, sys
+t_import = time.perf_counter()
+from labhelpers import connect, get_or_create_stream, publish, consume
+t0 = time.perf_counter()
+lab = connect()
+stream = get_or_create_stream(lab, partitions=1)
+client = lab.stream_client(stream.messages_endpoint)
+publish(client, stream.id, ["first"])
+first = next(iter(consume(client, stream.id, partitions="0")))
+print(f"{time.perf_counter() - t0:.3f} {t0 - t_import:.3f} {first.value}")
+"""
+
+
+def startup(quick: bool = False) -> list[Row]:
+    times = []
+    for _ in range(1 if quick else 3):
+        home = _tmp("startup")
+        env = {k: v for k, v in os.environ.items() if k not in ("LOCALOCI_URL", "LAB_TARGET", "LAB_STREAM")}
+        env["LOCALOCI_HOME"] = str(home)
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, cwd=ROOT)
+        wall = time.perf_counter() - t0
+        subprocess.run([sys.executable, "-m", "localoci", "stop", "--data-dir", str(home)], capture_output=True)
+        if out.returncode:
+            print(out.stderr[-2000:])
+            raise RuntimeError("start-up benchmark failed")
+        inner, imports = (float(x) for x in out.stdout.split()[:2])
+        times.append(inner)
+        print(f"   connect() to first message read: {inner:.3f} s (before it: importing labhelpers "
+              f"{imports:.2f} s; the whole process: {wall:.2f} s)")
+    best = min(times)
+    return [Row("5. start-up: connect() to first message", f"{best:.2f} s", None, "< 2 s", best < 2.0)]
+
+
+# -- 6. the whole lab --------------------------------------------------------------------------
+
+def lab(quick: bool = False) -> list[Row]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebooks = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+    if quick:
+        notebooks = notebooks[:2]
+    server = process.start(_tmp("lab"))
+    env = {**os.environ, "LOCALOCI_URL": server.url, "LOCALOCI_HOME": str(server.data_dir), "LAB_TARGET": "local"}
+    os.environ.update(env)
+    per = {}
+    try:
+        def run(nb):
+            t0 = time.perf_counter()
+            NotebookClient(nb, timeout=600, kernel_name="python3").execute(cwd=str(ROOT / "notebooks"), env=env)
+            return time.perf_counter() - t0
+
+        empty = sum(run(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])) for _ in notebooks)
+        for path in notebooks:
+            per[path.name] = run(nbformat.read(path, as_version=4))
+    finally:
+        server.stop()
+    total = sum(per.values())
+    for name, t in per.items():
+        print(f"   {name:<32} {t:6.1f} s")
+    ratio = total / empty
+    print(f"   total {total:.1f} s for {len(per)} notebooks; {len(per)} empty notebooks: {empty:.1f} s "
+          f"-> {ratio:.1f}x the kernel start-up floor")
+    return [Row(f"6. whole lab ({len(per)} notebooks) vs empty notebooks", f"{total:.1f} s", ratio,
+                "report (lower is better)", None)]
+
+
+ALL = {"ceiling": ceiling, "publisher": publisher, "consumer": consumer, "frame": frame, "startup": startup,
+       "lab": lab}
