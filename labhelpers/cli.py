@@ -17,6 +17,8 @@ variable                                    value
                                             ``--endpoint ""`` lets the CLI use the region's
 ==========================================  ================================================
 
+``$LAB_OCI_CLI`` names another ``oci`` executable (a path, or a name on ``PATH``).
+
 ``OCI_CLI_ENDPOINT`` is removed: it would send admin commands to a messages endpoint.
 
 >>> argv = split_command('oci streaming stream message get --cursor "$C" --limit 2',
@@ -56,13 +58,17 @@ _SHOWN_PLAIN = ("OCI_CLI_CONFIG_FILE", "OCI_CLI_PROFILE", "OCI_CLI_REGION", "OCI
 
 
 def find_cli() -> str | None:
-    """The ``oci`` executable: next to this Python first (the lab's venv), then on ``PATH``.
+    """The ``oci`` executable: ``$LAB_OCI_CLI`` if set, else next to this Python (the lab's
+    venv), else on ``PATH``.
 
     Returns
     -------
     str or None
-        Its path, or None when the CLI is not installed.
+        Its path, or None when the CLI is not installed (or ``$LAB_OCI_CLI`` names nothing).
     """
+    chosen = os.environ.get("LAB_OCI_CLI")
+    if chosen:
+        return shutil.which(chosen)
     here = Path(sys.executable).parent
     for name in ("oci", "oci.exe"):
         candidate = here / name
@@ -183,6 +189,7 @@ def split_command(command: str, env: Mapping[str, str] | None = None) -> list[st
         Variables to expand (default ``os.environ``).
     """
     env = os.environ if env is None else env
+    command = command.replace("\\\n", " ")  # a shell line continuation
     # shlex drops the quotes, so expand first, walking the raw text once: each value is
     # re-quoted for where it lands, and nothing inside single quotes is touched.
     out: list[str] = []
@@ -280,7 +287,7 @@ def run_cli(command: str | Sequence[str], *, retry: bool = False, echo: bool = T
         shown += " --no-retry"
     exe = find_cli()
     if echo:
-        print(f"$ {redact(shown)}")
+        print("$ " + redact(re.sub(r"\s{2,}", " ", shown.strip())))
     if exe is None:
         print(INSTALL_NOTE)
         return None
