@@ -261,3 +261,49 @@ def test_group_cursor_wire_request_as_recorded_is_accepted(raw, make_stream):
     body = {"type": "LATEST", "instanceName": "instance-1", "groupName": "sdkInteg-Group", "commitOnGet": True}
     resp = raw.post(f"{V}/streams/{stream.id}/groupCursors", json=body)
     assert resp.status_code == 200 and set(resp.json()) == {"value"}
+
+
+def test_a_dead_instances_uncommitted_batch_goes_to_the_next_owner(localoci, client, make_stream):
+    """Oracle's worked example: A reads, reads again (committing the first batch), dies; B
+    takes over after the timeout and gets A's last batch again: at least once, nothing lost."""
+    stream = make_stream(partitions=1)
+    publish(client, stream.id, *[("k", str(i)) for i in range(6)])
+    g = gname()
+    a = group_cursor(client, stream.id, g, "a")
+    first = client.get_messages(stream.id, a, limit=2)
+    client.get_messages(stream.id, first.headers["opc-next-cursor"], limit=2)  # commits 0-1, gets 2-3
+    localoci.advance(31)
+    b = group_cursor(client, stream.id, g, "b")
+    assert owners(client, stream.id, g) == {"0": "b"}
+    assert values(client.get_messages(stream.id, b).data) == ["2", "3", "4", "5"]
+
+
+def test_at_time_group_starts_at_the_first_message_at_or_after_the_time(localoci, client, make_stream):
+    import datetime as dt
+
+    stream = make_stream(partitions=1)
+    publish(client, stream.id, ("k", "before"))
+    localoci.advance(60)
+    now = dt.datetime.fromisoformat(localoci.call("GET", "/_localoci/clock")["now"].replace("Z", "+00:00"))
+    publish(client, stream.id, ("k", "after"))
+    c = group_cursor(client, stream.id, gname(), "a", type_="AT_TIME", time=now)
+    assert values(client.get_messages(stream.id, c).data) == ["after"]
+
+
+def test_update_group_voids_offsets_pending_in_older_cursors(client, make_stream):
+    stream = make_stream(partitions=1)
+    publish(client, stream.id, ("k", "0"), ("k", "1"))
+    g = gname()
+    c = group_cursor(client, stream.id, g, "a", commit_on_get=False)
+    pending = client.get_messages(stream.id, c).headers["opc-next-cursor"]  # carries offset 1
+    client.update_group(stream.id, g, Models.UpdateGroupDetails(type="TRIM_HORIZON"))
+    client.consumer_commit(stream.id, pending)
+    assert committed(client, stream.id, g) == {"0": -1}
+
+
+def test_group_limit_is_shared_between_the_instances_partitions(client, make_stream):
+    stream = make_stream(partitions=2)
+    publish(client, stream.id, *[(f"k{i}", str(i)) for i in range(40)])
+    c = group_cursor(client, stream.id, gname(), "solo")
+    got = client.get_messages(stream.id, c, limit=10).data
+    assert len(got) == 10 and {m.partition for m in got} == {"0", "1"}

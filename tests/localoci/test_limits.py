@@ -185,3 +185,19 @@ def test_no_limits_switch_accepts_big_messages_and_fast_reads(localoci_factory, 
     c = cursor(client, stream.id)
     for _ in range(10):
         client.get_messages(stream.id, c, limit=1)
+
+
+def test_longer_retention_keeps_messages_longer(localoci, client):
+    admin = localoci.admin()
+    s = admin.create_stream(Models.CreateStreamDetails(name=f"ret48-{time.monotonic_ns()}", partitions=1,
+                                                       compartment_id=localoci.compartment, retention_in_hours=48)).data
+    try:
+        oci.wait_until(admin, admin.get_stream(s.id), "lifecycle_state", "ACTIVE", max_wait_seconds=10,
+                       max_interval_seconds=0.1)
+        publish(client, s.id, ("k", "kept"))
+        localoci.advance(25 * 3600)
+        assert values(client.get_messages(s.id, cursor(client, s.id)).data) == ["kept"]
+        localoci.advance(24 * 3600)
+        assert client.get_messages(s.id, cursor(client, s.id)).data == []
+    finally:
+        admin.delete_stream(s.id)
