@@ -109,7 +109,7 @@ class HelloDeployment:
         ])
 
     def describe(self) -> str:
-        lines = [f"{what:<12} {name:<16} {ident}" for what, name, ident in (
+        lines = [f"{what:<12} {name:<22} {ident}" for what, name, ident in (
             ("application", self.application.display_name, self.application.id),
             ("function", self.function.display_name, self.function.id),
             ("gateway", self.gateway.display_name, self.gateway.id),

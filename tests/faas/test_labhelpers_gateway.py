@@ -13,6 +13,9 @@ import pytest
 from localoci.faas.spec import PATH_PREFIX
 from tests.conftest import start_localoci
 
+# One server, one deployment, tests in file order: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("labhelpers-gateway")
+
 
 @pytest.fixture(scope="module")
 def glab(tmp_path_factory):
