@@ -105,7 +105,7 @@ class ThrottleRun:
         span = later[-1]["t"] - start
         return sum(r["accepted_bytes"] for r in later) / span if span > 0 else 0.0
 
-    def rates(self, bucket: float = 0.5) -> pd.DataFrame:
+    def rates(self, bucket: float = 1.0) -> pd.DataFrame:
         """Per time bucket: offered and accepted MiB/s, and the entries throttled."""
         end = max([self.seconds] + [r["t"] for r in self.requests])
         edges = [i * bucket for i in range(int(end / bucket) + 2)]
@@ -113,6 +113,8 @@ class ThrottleRun:
         frame = self.frame()
         rows = []
         for lo, hi in zip(edges, edges[1:], strict=False):
+            if lo >= self.seconds and frame[frame["t"] >= lo].empty:
+                break  # nothing offered or sent any more
             o = offered[(offered.index >= lo) & (offered.index < hi)].sum()
             sel = frame[(frame["t"] >= lo) & (frame["t"] < hi)]
             rows.append({"t": lo, "offered_mib_s": o / bucket / MIB,
@@ -227,8 +229,11 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (8, 3.5)) -> Axes:
 def plot_rates(frame: pd.DataFrame, ax: Axes | None = None, limit: float = 1.0, **kw) -> Axes:
     """Offered versus accepted MiB/s per time bucket (``ThrottleRun.rates()``), with the limit."""
     ax = _ax(ax)
-    ax.plot(frame["t"], frame["offered_mib_s"], drawstyle="steps-post", label="offered", **kw)
-    ax.plot(frame["t"], frame["accepted_mib_s"], drawstyle="steps-post", label="accepted", **kw)
+    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 1.0
+    t = list(frame["t"]) + [float(frame["t"].iloc[-1]) + width] if len(frame) else []
+    for column, label in (("offered_mib_s", "offered"), ("accepted_mib_s", "accepted")):
+        values = list(frame[column]) + [float(frame[column].iloc[-1])] if len(frame) else []
+        ax.step(t, values, where="post", label=label, **kw)
     ax.axhline(limit, color="grey", linestyle=":", label=f"limit: {limit:g} MiB/s per partition")
     ax.set_xlabel("seconds")
     ax.set_ylabel("MiB/s")
@@ -313,9 +318,17 @@ def check_reassembled(original: bytes, answer: object) -> bool:
     return report.show()
 
 
-def check_ordered_publish(client: oci.streaming.StreamClient, stream: Any, key: str, count: int) -> bool:
-    """06, exercise 2: ``count`` messages with ``key``, values ``"<key> 0"`` ... in order, none lost."""
+def check_ordered_publish(client: oci.streaming.StreamClient, stream: Any, key: str, count: int,
+                          acknowledged: object) -> bool:
+    """06, exercise 2: ``count`` messages with ``key``, values ``"<key> 0"`` ... in order, none lost;
+    ``acknowledged`` is the learner's count of acknowledged messages."""
     report = CheckReport(f"{count} messages with key {key!r}, in order, none lost")
+    if not isinstance(acknowledged, int) or isinstance(acknowledged, bool):
+        report.expect(False, "", f"Your answer should be the number of messages acknowledged "
+                                 f"(an int; got {type(acknowledged).__name__}).")
+    else:
+        report.expect(acknowledged == count, f"{acknowledged} acknowledged",
+                      f"{acknowledged} acknowledged, not {count}: count the entries without an error.")
     stream_id = getattr(stream, "id", stream)
     partitions = [str(p) for p in range(getattr(stream, "partitions", 1))]
     wanted = [f"{key} {i}" for i in range(count)]
