@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from . import __version__, errors
+from .ops import stream_pools, streams, work_requests
 from .ops.consumer_commit import consumer_commit
 from .ops.consumer_heartbeat import consumer_heartbeat
 from .ops.create_cursor import create_cursor
@@ -13,7 +14,6 @@ from .ops.get_group import get_group
 from .ops.get_messages import get_messages
 from .ops.put_messages import put_messages
 from .ops.update_group import update_group
-from .ops import stream_pools, streams, work_requests
 from .service import Service
 from .timefmt import format_ms
 from .wire import Route, WireRequest, WireResponse, route

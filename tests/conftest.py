@@ -107,8 +107,13 @@ _counter = iter(range(1_000_000))
 
 @pytest.fixture
 def make_stream(localoci):
-    """Create an ACTIVE stream with a unique name on the session server: ``make_stream(partitions=1)``."""
+    """Create an ACTIVE stream with a unique name: ``make_stream(partitions=1)``; deleted after the test.
+
+    Deleting keeps the session server under the tenancy's 200-partition cap however many
+    tests run on one worker."""
     import oci
+
+    created: list[tuple[LocalOCI, str]] = []
 
     def make(partitions: int = 1, server: LocalOCI | None = None, name: str | None = None):
         server = server or localoci
@@ -118,6 +123,7 @@ def make_stream(localoci):
             partitions=partitions, compartment_id=server.compartment,
         )
         stream = admin.create_stream(details).data
+        created.append((server, stream.id))
         for _ in range(100):
             stream = admin.get_stream(stream.id).data
             if stream.lifecycle_state == "ACTIVE":
@@ -125,4 +131,10 @@ def make_stream(localoci):
             time.sleep(0.02)
         raise RuntimeError("stream did not become ACTIVE")
 
-    return make
+    yield make
+    for server, stream_id in created:
+        if server.proc.poll() is None:
+            try:
+                server.admin(retry_strategy=oci.retry.NoneRetryStrategy()).delete_stream(stream_id)
+            except oci.exceptions.ServiceError:
+                pass
