@@ -275,14 +275,20 @@ def deploy_hello(
     wanted = {"STREAM_OCID": stream.id, "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint, **(config or {})}
     prefix = path_prefix or os.environ.get("LAB_PATH_PREFIX") or PATH_PREFIX
 
-    app = _find_application(lab, fm)
+    # Look everything up before changing anything, so a missing piece on OCI changes nothing.
+    app, gw = _find_application(lab, fm), _find_gateway(lab, gc)
+    if lab.target != "local" and app is None:
+        raise GatewaySetupError(
+            f"No Functions application {os.environ.get('LAB_FN_APP', APPLICATION)!r} in the lab "
+            "compartment. Create it on a subnet of your VCN (`fn create app lab-app --annotation "
+            "oracle.com/oci/subnetIds='[\"<subnet ocid>\"]'`) and run `fn deploy` (see "
+            "oci_setup_steps()), or set LAB_FN_APP to your application's name.")
+    if lab.target != "local" and gw is None:
+        raise GatewaySetupError(
+            f"No API gateway {GATEWAY!r} in the lab compartment. Create one on a public subnet "
+            "(`oci api-gateway gateway create --endpoint-type PUBLIC ...`, see oci_setup_steps()) "
+            "or set LAB_GATEWAY_OCID to the one your instructor made.")
     if app is None:
-        if lab.target != "local":
-            raise GatewaySetupError(
-                f"No Functions application {os.environ.get('LAB_FN_APP', APPLICATION)!r} in the lab "
-                "compartment. Create it on a subnet of your VCN (`fn create app lab-app --annotation "
-                "oracle.com/oci/subnetIds='[\"<subnet ocid>\"]'`) and run `fn deploy` (see "
-                "oci_setup_steps()), or set LAB_FN_APP to your application's name.")
         app = fm.create_application(M.CreateApplicationDetails(
             compartment_id=lab.compartment_id, display_name=APPLICATION, subnet_ids=[],
             freeform_tags=_tags(lab))).data
@@ -309,13 +315,7 @@ def deploy_hello(
                 k for k in wanted if current.get(k) != wanted[k]))
     fn = _wait(fm.get_function, fn.id)
 
-    gw = _find_gateway(lab, gc)
     if gw is None:
-        if lab.target != "local":
-            raise GatewaySetupError(
-                f"No API gateway {GATEWAY!r} in the lab compartment. Create one on a public subnet "
-                "(`oci api-gateway gateway create --endpoint-type PUBLIC ...`, see oci_setup_steps()) "
-                "or set LAB_GATEWAY_OCID to the one your instructor made.")
         gw = gc.create_gateway(G.CreateGatewayDetails(
             compartment_id=lab.compartment_id, endpoint_type="PUBLIC", subnet_id="ocid1.subnet.oc1..local",
             display_name=GATEWAY, freeform_tags=_tags(lab))).data
@@ -361,7 +361,12 @@ def _source(lab: Lab, fm, app_id: str) -> Any:
         raise GatewaySetupError(
             "No function 'hello' in the application yet. Deploy it first: `cd functions/hello && "
             "fn -v deploy --app lab-app` (see oci_setup_steps()), or set HELLO_FUNCTION_OCID.")
-    return primary.source_details
+    image = getattr(primary.source_details, "image", None)
+    if not image:
+        raise GatewaySetupError(f"Function {primary.display_name} has no container image to copy "
+                                f"(source type {getattr(primary.source_details, 'source_type', None)}).")
+    return M.CreateContainerImageFunctionSourceDetails(
+        image=image, image_digest=getattr(primary.source_details, "image_digest", None))
 
 
 def _function_ids(spec: Any) -> set[str]:

@@ -150,3 +150,51 @@ def test_labhelpers_gateway_imports_neither_fdk_nor_the_server():
             "bad = [m for m in ('fdk', 'starlette', 'uvicorn', 'localoci.faas.runtime') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_oci_target_builds_nothing_finds_what_fn_deploy_made_and_keeps_it(glab):
+    """The oci path, driven against localoci: it never creates an application, a function from
+    source or a gateway; it names the missing piece, then creates only the deployment."""
+    import dataclasses
+
+    from labhelpers.gateway import GatewaySetupError, deploy_hello, invoke_hello, undeploy_hello
+    from localoci.faas.spec import HELLO_DIR
+
+    lab, stream = glab
+    oci_lab = dataclasses.replace(lab, target="oci")
+    undeploy_hello(lab)
+    with pytest.raises(GatewaySetupError, match="fn create app"):
+        deploy_hello(oci_lab, stream)
+    # What the learner makes by hand (fn create app, fn deploy, the Console): no lab tags.
+    M, G = oci.functions.models, oci.apigateway.models
+    fm = oci.functions.FunctionsManagementClient(lab.config, service_endpoint=lab.local.url)
+    gc = oci.apigateway.GatewayClient(lab.config, service_endpoint=lab.local.url)
+    app = fm.create_application(M.CreateApplicationDetails(
+        compartment_id=lab.compartment_id, display_name="lab-app", subnet_ids=[])).data
+    fn = fm.create_function(M.CreateFunctionDetails(
+        display_name="hello", application_id=app.id, memory_in_mbs=256,
+        source_details=M.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR)))).data
+    with pytest.raises(GatewaySetupError, match="api-gateway gateway create"):
+        deploy_hello(oci_lab, stream)
+    assert not fm.get_function(fn.id).data.config, "a failed deploy_hello changed the function"
+    gw = gc.create_gateway(G.CreateGatewayDetails(
+        compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="lab-apigw")).data
+
+    hello = deploy_hello(oci_lab, stream)
+    assert hello.function.id == fn.id and hello.gateway.id == gw.id
+    assert any(a.startswith("updated hello's config") for a in hello.actions)
+    assert any(a.startswith("created deployment") for a in hello.actions)
+    assert invoke_hello(hello, "Ada").status == 200
+    copy = deploy_hello(oci_lab, stream, function_name="hello-broken", path_prefix="/v1-broken",
+                        config={"STREAM_OCID": "ocid1.stream.oc1..nope"})
+    assert "created function hello-broken from hello's image" in copy.actions
+    assert copy.function.source_details.image == fn.source_details.image
+
+    deleted = undeploy_hello(oci_lab)
+    assert sorted(deleted) == ["deployment lab-hello-api", "deployment lab-hello-broken-api",
+                               "function hello-broken"]
+    assert fm.get_function(fn.id).data.lifecycle_state == "ACTIVE"
+    assert gc.get_gateway(gw.id).data.lifecycle_state == "ACTIVE"
+    fm.delete_function(fn.id)
+    fm.delete_application(app.id)
+    gc.delete_gateway(gw.id)
