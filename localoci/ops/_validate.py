@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 
 from .. import errors
@@ -77,10 +76,11 @@ def b64(value: object, field: str) -> bytes:
     """Standard base64, padding optional (the CLI's docs show unpadded examples)."""
     if not isinstance(value, str):
         raise errors.invalid_parameter(f"{field} must be a base64 string; got {type(value).__name__}.")
-    text = value.strip()
-    text += "=" * (-len(text) % 4)
+    if len(value) % 4:
+        value = value.strip()
+        value += "=" * (-len(value) % 4)
     try:
-        return base64.b64decode(text, validate=True)
+        return binascii.a2b_base64(value, strict_mode=True)
     except (binascii.Error, ValueError):
         raise errors.invalid_parameter(
             f"{field} is not valid base64. Encode the bytes first, e.g. "
