@@ -209,7 +209,7 @@ def test_the_live_view_redraws_and_stops_everything_by_its_timeout(group_stream)
     view.wait(5)
     assert not view.running and view.reason == "timeout" and view.frames >= 2
     assert bytes(view.image.value).startswith(b"\x89PNG")
-    view.stop()                                        # the Stop button's handler
+    view.button.click()                                # the Stop button stops the whole demo
     assert not a.alive and not recorder.alive
     assert view.out.outputs == () or all("❌" not in o.get("text", "") for o in view.out.outputs)
 
