@@ -125,6 +125,7 @@ class Runtime:
         self.svc = svc
         self.workers: dict[str, Worker] = {}
         self.background: set[asyncio.Task] = set()
+        self.starting: dict[str, asyncio.Future] = {}   # fn_id -> its process being started
         self.log_dir = svc.data_dir / "functions"
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -237,12 +238,24 @@ class Runtime:
         return w
 
     async def _worker(self, fn, app) -> Worker:
+        # Calls that arrive while the process is starting wait for that start: before, they
+        # found the half-started worker, failed on its missing socket (502) and killed it,
+        # failing the starting call too.
+        pending = self.starting.get(fn.id)
+        if pending is not None:
+            return await asyncio.shield(pending)
         w = self.workers.get(fn.id)
         if w is not None and (w.proc.poll() is not None or w.fingerprint != self.fingerprint(fn, app)):
             self.stop(fn.id)
             w = None
         if w is None:
-            w = await self._start(fn, app)
+            task = asyncio.ensure_future(self._start(fn, app))
+            self.starting[fn.id] = task
+            try:
+                w = await asyncio.shield(task)
+            finally:
+                if self.starting.get(fn.id) is task:
+                    del self.starting[fn.id]
         return w
 
     # -- invocation --------------------------------------------------------------------------
