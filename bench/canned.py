@@ -21,9 +21,14 @@ def make_app(batch: int, get_limit: int, value_size: int = 1000):
     put_body = json.dumps({"failures": 0, "entries": [
         {"partition": "0", "offset": i, "timestamp": stamp} for i in range(batch)]}).encode()
     value = base64.b64encode(b"x" * value_size).decode()
-    get_body = json.dumps([
-        {"stream": "bench", "partition": "0", "key": None, "value": value, "offset": i, "timestamp": stamp}
-        for i in range(get_limit)]).encode()
+    get_bodies: dict[int, bytes] = {}
+
+    def get_body(limit: int) -> bytes:
+        if limit not in get_bodies:
+            get_bodies[limit] = json.dumps([
+                {"stream": "bench", "partition": "0", "key": None, "value": value, "offset": i, "timestamp": stamp}
+                for i in range(limit)]).encode()
+        return get_bodies[limit]
     cursor = base64.b64encode(b'{"cursorType":"partition"}').decode()
 
     async def app(scope, receive, send):
@@ -33,7 +38,11 @@ def make_app(batch: int, get_limit: int, value_size: int = 1000):
         while more:
             message = await receive()
             more = message.get("more_body", False)
-        body = get_body if scope["method"] == "GET" else put_body
+        if scope["method"] == "GET":
+            query = dict(p.split("=", 1) for p in scope["query_string"].decode().split("&") if "=" in p)
+            body = get_body(min(int(query.get("limit", get_limit)), get_limit))
+        else:
+            body = put_body
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                    (b"opc-request-id", b"canned"), (b"opc-next-cursor", cursor.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
