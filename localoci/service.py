@@ -110,3 +110,11 @@ class Service:
                 horizon = now - s.retention_hours * 3600 * 1000
                 for p in range(s.partitions):
                     self.store.trim(s.id, p, horizon)
+                # Groups are ephemeral: one unused for the retention period disappears.
+                for table, column in (("group_partitions", "group_name"), ("group_instances", "group_name")):
+                    self.store.conn.execute(
+                        f"DELETE FROM {table} WHERE stream_id = ? AND {column} IN "
+                        "(SELECT name FROM groups WHERE stream_id = ? AND last_used < ?)",
+                        (s.id, s.id, horizon),
+                    )
+                self.store.conn.execute("DELETE FROM groups WHERE stream_id = ? AND last_used < ?", (s.id, horizon))

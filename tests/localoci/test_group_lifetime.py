@@ -1,10 +1,8 @@
 """Consumer groups are ephemeral: OCI drops a group not used for the stream's retention period.
 
 Reference §9 ("Consumer group lifetime: ephemeral -- disappear when not used for the retention
-period of the stream").  localoci keeps groups forever today, so a learner who re-runs notebook
-05 (about six fresh groups per run) on one stand-in hits the 50-groups-per-stream limit after
-some eight runs, where OCI would have let the old groups expire.  Strict xfail: it flips to a
-failure (remove the mark) once localoci expires idle groups.
+period of the stream").  Without this, a learner who re-runs notebook 05 (about six fresh groups per
+run) on one stand-in would hit the 50-groups-per-stream limit after some eight runs.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ import oci
 import pytest
 
 
-@pytest.mark.xfail(strict=True, reason="localoci never expires idle consumer groups (reference §9)")
 def test_a_group_unused_for_the_retention_period_disappears(localoci_factory, make_stream):
     server = localoci_factory()
     client, stream = server.stream_client(), make_stream(partitions=1, server=server)
