@@ -40,15 +40,7 @@ def _flag(name: str) -> bool | None:
 
 
 def on_binder() -> bool:
-    """True in a Binder session (any ``BINDER_*`` variable BinderHub sets; ``LAB_ON_BINDER`` overrides).
-
-    >>> import os
-    >>> os.environ["LAB_ON_BINDER"] = "1"; on_binder()
-    True
-    >>> os.environ["LAB_ON_BINDER"] = "0"; on_binder()
-    False
-    >>> del os.environ["LAB_ON_BINDER"]
-    """
+    """True in a Binder session (any ``BINDER_*`` variable BinderHub sets; ``LAB_ON_BINDER=1/0`` overrides)."""
     forced = _flag("LAB_ON_BINDER")
     if forced is not None:
         return forced
@@ -118,14 +110,8 @@ def guard_oci_target(target: str, insist: bool = False) -> None:
 
     Examples
     --------
-    >>> guard_oci_target("local")              # always fine
-    >>> import os; os.environ["LAB_ON_BINDER"] = "1"
-    >>> guard_oci_target("oci")                # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    labhelpers.connect.LabConfigError: This is a public Binder session...
+    >>> guard_oci_target("local")              # always fine, Binder or not
     >>> guard_oci_target("oci", insist=True)   # the learner's choice
-    >>> del os.environ["LAB_ON_BINDER"]
     """
     if str(target).strip().lower() != "oci" or not on_binder():
         return
