@@ -455,7 +455,8 @@ def _header_html(sec: _Section, level: int = 1) -> str:
         rows.append(("Reproduce", f"<code>{_E(sec.reproduce)}</code>"))
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     if sec.checks:
-        items = "".join(f"<li class='{'ok' if c.ok else 'bad'}'>{_E(c.text)}</li>" for c in sec.checks)
+        items = "".join(f"<li class='{'ok' if c.ok else 'bad'}'><a class='lab-report-cell' "
+                        f"href='#cell-id={sec.slug}-{c.cell}'>{_E(c.text)}</a></li>" for c in sec.checks)
         checks = (f"<p><b>Self-checks:</b> {passed} ✅ passed, {failed} ❌ not yet.</p>"
                   f"<ul class='lab-report-checks'>{items}</ul>")
     else:
@@ -487,6 +488,7 @@ _REPORT_CSS = """
 .lab-report-header th{text-align:left;padding:2px 1em 2px 0;vertical-align:top}
 .lab-report-header td{padding:2px 0}
 .lab-report-checks{list-style:none;padding-left:0.5em;margin:0.3em 0}
+.lab-report-checks a.lab-report-cell{color:inherit;text-decoration:none}
 .lab-report-checks li.bad{color:#b91c1c}
 .lab-report-failures,.lab-report-failed{color:#b91c1c}
 .lab-report-failed{border:2px solid #b91c1c;border-radius:4px;padding:0.4em 0.8em;margin:0.5em 0;
