@@ -147,7 +147,7 @@ def update_application(fx: Faas, app_id: str, body: object) -> dict:
     with fx.tx():
         fx.store.update(app)
     for fn in fx.store.list("function", parent_id=app.id):
-        fx.runtime.stop(fn.id)  # config changed: the next call starts a fresh process
+        fx.runtime.retire(fn.id)  # config changed: the next call starts a fresh process
     return models.application(app)
 
 
@@ -227,7 +227,7 @@ def update_function(fx: Faas, fn_id: str, body: object) -> dict:
     fn.time_updated = fx.now()
     with fx.tx():
         fx.store.update(fn)
-    fx.runtime.stop(fn.id)
+    fx.runtime.retire(fn.id)
     return models.function(fn, fx.base_url)
 
 

@@ -126,14 +126,41 @@ class Runtime:
         self.workers: dict[str, Worker] = {}
         self.background: set[asyncio.Task] = set()
         self.starting: dict[str, asyncio.Future] = {}   # fn_id -> its process being started
+        self.retired: dict[int, Worker] = {}            # replaced, stopping once idle
         self.log_dir = svc.data_dir / "functions"
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def stop(self, fn_id: str) -> None:
         w = self.workers.pop(fn_id, None)
+        if w is not None:
+            self._kill(w)
+
+    def _drop(self, w: Worker) -> None:
+        """Stop ``w`` and forget it, if it is still the function's worker (not a newer one)."""
+        if self.workers.get(w.fn_id) is w:
+            del self.workers[w.fn_id]
+        self._kill(w)
+
+    def retire(self, fn_id: str) -> None:
+        """The function (or its application) changed: the next call starts a fresh process,
+        while calls already running finish on the old one, which stops once it is idle."""
+        w = self.workers.pop(fn_id, None)
         if w is None:
             return
+        self.retired[id(w)] = w
+
+        async def stop_when_idle() -> None:
+            async with w.lock:
+                self._kill(w)
+
+        try:
+            self.detach(stop_when_idle())
+        except RuntimeError:  # no event loop (not serving): stop it now
+            self._kill(w)
+
+    def _kill(self, w: Worker) -> None:
+        self.retired.pop(id(w), None)
         if w.proc.poll() is None:
             w.proc.terminate()
             try:
@@ -146,6 +173,8 @@ class Runtime:
     def stop_all(self) -> None:
         for fn_id in list(self.workers):
             self.stop(fn_id)
+        for w in list(self.retired.values()):
+            self._kill(w)
         for t in list(self.background):
             t.cancel()
 
@@ -213,6 +242,14 @@ class Runtime:
         w = Worker(fn.id, fn.name, None, tmpdir, sock, self.fingerprint(fn, app), public_pem,  # type: ignore[arg-type]
                    self._claims(fn, app), log_path)
         self._refresh_token(w, force=True)
+        await w.lock.acquire()  # held until the FDK listens: retire() must not stop a starting process
+        try:
+            return await self._spawn(fn, w, env, log_path)
+        finally:
+            w.lock.release()
+
+    async def _spawn(self, fn, w: Worker, env: dict, log_path: Path) -> Worker:
+        sock = w.sock
         with open(log_path, "ab") as out:
             out.write(f"--- localoci: starting {fn.name} ({fn.id}) from {fn.doc['sourceDir']}\n".encode())
             out.flush()
@@ -226,11 +263,11 @@ class Runtime:
         while not sock.exists():
             if w.proc.poll() is not None:
                 tail = self.log_tail(fn.id)
-                self.stop(fn.id)
+                self._drop(w)
                 raise errors.function_start_failed(fn.name, f"its process exited (code {w.proc.returncode}). "
                                                    f"Last lines of {log_path}:\n{tail}")
             if time.monotonic() > deadline:
-                self.stop(fn.id)
+                self._drop(w)
                 raise errors.function_start_failed(fn.name, f"the FDK did not open its socket within "
                                                    f"{START_TIMEOUT_S:g} s; see {log_path}")
             await asyncio.sleep(0.02)
@@ -245,8 +282,11 @@ class Runtime:
         if pending is not None:
             return await asyncio.shield(pending)
         w = self.workers.get(fn.id)
-        if w is not None and (w.proc.poll() is not None or w.fingerprint != self.fingerprint(fn, app)):
-            self.stop(fn.id)
+        if w is not None and w.proc.poll() is not None:
+            self._drop(w)
+            w = None
+        elif w is not None and w.fingerprint != self.fingerprint(fn, app):
+            self.retire(fn.id)  # its source or config changed: calls in flight finish first
             w = None
         if w is None:
             task = asyncio.ensure_future(self._start(fn, app))
@@ -280,11 +320,11 @@ class Runtime:
             try:
                 return await asyncio.wait_for(self._call(w, hdrs, body), timeout)
             except TimeoutError:
-                self.stop(fn.id)
+                self._drop(w)
                 raise errors.function_timeout(fn.name, timeout) from None
             except (OSError, ValueError, IndexError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
                 tail = self.log_tail(fn.id)
-                self.stop(fn.id)
+                self._drop(w)
                 raise errors.function_failed(fn.name, f"its process did not answer ({exc}). "
                                              f"Last lines of {w.log_path}:\n{tail}") from None
 
