@@ -67,3 +67,14 @@ def test_binder_scripts_are_executable():
         path = ROOT / "binder" / name
         assert os.access(path, os.X_OK), f"chmod +x binder/{name}"
         assert path.read_text().startswith("#!/usr/bin/env bash")
+
+
+def test_readme_binder_badge_opens_00_setup_on_main():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"\(https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^?]+)\?urlpath=lab/tree/([^)\s]+)\)", readme)
+    assert m, "README.md needs a Binder badge (https://mybinder.org/v2/gh/<owner>/<repo>/main?urlpath=...)"
+    assert m.group(3) == "main"
+    assert (ROOT / m.group(4)).is_file(), f"the badge opens {m.group(4)}, which does not exist"
+    assert m.group(4) == "notebooks/00-setup.ipynb"
