@@ -568,6 +568,8 @@ def _assemble(sections: Sequence[_Section], title: str | None):
 _EXTERNAL_SRC = re.compile(
     r"<(script|img|iframe|embed|source|video|audio|link)\b([^>]*?)\b(src|href)\s*=\s*(['\"]?)(https?:)?//[^'\" >]+\4([^>]*)>"
     r"(?:\s*</\1>)?", re.IGNORECASE)
+_CSS_SCOPE = re.compile(r"<style\b[^>]*>.*?</style>|\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')",
+                        re.IGNORECASE | re.DOTALL)
 _CSS_URL = re.compile(r"(@import\s+)?url\(\s*(['\"]?)(https?:)?//[^)'\"]+\2\s*\);?", re.IGNORECASE)
 
 
@@ -580,7 +582,9 @@ def _offline(page: str) -> str:
                 f"left out of the offline report: {_E(url)}]</a>")
 
     page = _EXTERNAL_SRC.sub(tag, page)
-    return _CSS_URL.sub("none", page)
+    # url(https://...) only where it is CSS: <style> blocks and style="..." attributes
+    return _CSS_SCOPE.sub(
+        lambda m: _CSS_URL.sub(lambda u: "" if u.group(1) else "none", m.group(0)), page)
 
 
 def _exporter():
@@ -629,9 +633,10 @@ def html_to_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *,
     """
     chromium = chromium or find_chromium()
     if not chromium or not os.path.exists(chromium):
+        looked = (f"LAB_CHROMIUM={os.environ['LAB_CHROMIUM']} does not exist"
+                  if os.environ.get("LAB_CHROMIUM") else f"looked for {', '.join(CHROMIUM_CANDIDATES)}")
         raise ChromiumNotFound(
-            "A PDF report needs a headless Chromium and none was found (looked for "
-            f"{', '.join(CHROMIUM_CANDIDATES)}). Install it with `sudo apt-get install -y chromium` "
+            f"A PDF report needs a headless Chromium and none was found ({looked}). Install it with `sudo apt-get install -y chromium` "
             "(Debian/Ubuntu), or set LAB_CHROMIUM=/path/to/chrome, or export --format html, "
             "which needs nothing.")
     try:

@@ -122,6 +122,10 @@ def notebook_with_every_output(title: str = "Publish with keys") -> nbformat.Not
             "stream", name="stdout",
             text="Check: messages published with keys ['a', 'b']\n✅ key 'a': 3 messages in the stream\n"
                  "❌ key 'b': 0 messages found, expected at least 3. Publish more with key='b'.\n")], 8),
+        code("show_widget_html()", [new_output("display_data", data={
+            "text/html": ('<script src="https://cdn.jsdelivr.net/npm/planted-cdn.js"></script>'
+                          '<div style="background:url(https://example.com/bg.png)">styled output</div>'),
+            "text/plain": "styled output"})], 10),
         code("display(Javascript('alert(1)'))", [new_output("display_data", data={
             "application/javascript": "document.body.appendChild(document.createElement('script')).src='https://cdn.example.com/x.js'"})], 9),
     ]
