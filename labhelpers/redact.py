@@ -76,7 +76,10 @@ _KEY_VALUE = re.compile(
     rf"(?:({_Q})(?!\[REDACTED)(.*?)\3|(?!\[REDACTED|{_Q})([^\s'\",;(){{}}\[\]<>&]+))"
 )
 _AUTH_BEARER = re.compile(r"(?i)(\bbearer[ \t]+)(?!\[REDACTED)[A-Za-z0-9._~+/=-]+")
-_SIG_PARAM = re.compile(rf"(?i)(\b(?:keyId|signature)[ \t]*=[ \t]*({_Q}))(?!\[REDACTED)(.*?)\2")
+_SIG_PARAM = re.compile(
+    rf"(?i)(\b(?:keyId|signature)[ \t]*=[ \t]*)"
+    rf"(?:({_Q})(?!\[REDACTED)(.*?)\2|(?!\[REDACTED|{_Q})([A-Za-z0-9+/=$._~:-]{{8,}}))"
+)
 _JWT = re.compile(r"\be[wy][A-Za-z0-9_-]{10,}\.e[wy][A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*")
 _SESSION_KEY_ID = re.compile(r"ST\$(?!\[REDACTED)[A-Za-z0-9._~+/=-]+")
 _FINGERPRINT = re.compile(r"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){15}(?![0-9A-Fa-f:])")
@@ -104,7 +107,7 @@ def _ini_line(m: re.Match) -> str:
 def _apply(text: str) -> str:
     text = _PEM.sub("[REDACTED:private-key]", text)
     text = _INI_LINE.sub(_ini_line, text)
-    text = _SIG_PARAM.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(2)}", text)
+    text = _SIG_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}{REDACTED}{m.group(2) or ''}", text)
     text = _KEY_VALUE.sub(_key_value, text)
     text = _AUTH_BEARER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _SESSION_KEY_ID.sub("ST$" + REDACTED, text)

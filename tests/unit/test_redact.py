@@ -101,6 +101,11 @@ def test_signature_header_loses_key_id_and_signature_but_keeps_its_shape():
     assert not secrets_in(out)
 
 
+def test_unquoted_signature_parameters_are_removed_too():
+    out = redact(f"keyId={TENANCY}/{USER}/{FINGERPRINT},signature=Zm9vYmFyYmF6cXV4+/==")
+    assert out == "keyId=[REDACTED],signature=[REDACTED]"
+
+
 def test_html_escaped_quotes_are_understood():
     html = "<td>keyId=&quot;ST$abc&quot; pass_phrase=&#39;hunter2&#39;</td>"
     assert redact(html) == "<td>keyId=&quot;[REDACTED]&quot; pass_phrase=&#39;[REDACTED]&#39;</td>"
