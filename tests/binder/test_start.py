@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,6 +83,14 @@ def launch_like_binder(tmp_path: Path, bindir: Path) -> None:
         if has_module(python, "jupyter_server_proxy"):
             proxied = get_json(f"{server.url}/proxy/{port}/_localoci/health", token=server.token, timeout=10)
             assert proxied["dataDir"] == health["dataDir"]
+            # ...including the API Gateway stand-in: an unknown deployment is localoci's JSON 404.
+            req = urllib.request.Request(f"{server.url}/proxy/{port}/_gateway/000000000000/v1/hello",
+                                         headers={"Authorization": f"token {server.token}"})
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(req, timeout=10)
+            assert answer.value.code == 404
+            body = json.loads(answer.value.read())
+            assert (str(body["code"]), body["message"]) == ("404", "Not Found"), body
         else:
             pytest.skip("jupyter-server-proxy is not installed in this environment: "
                         "the proxied path was not checked (the slow fresh-environment test checks it)")

@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(300)]
 
-RUN_ALL_TIMEOUT_MS = 150_000
+RUN_ALL_TIMEOUT_MS = 200_000
 
 
 def open_notebook(page, jupyter, name: str) -> None:
