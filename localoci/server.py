@@ -15,11 +15,13 @@ import json
 import logging
 import os
 import socket
+import sqlite3
 import time
 from pathlib import Path
 
 import uvicorn
 
+from . import errors
 from .app import create_app
 from .bootstrap import ensure_identity
 from .service import ServerConfig, Service
@@ -113,8 +115,13 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
     sock = _bind(config.host, config.port)
     port = sock.getsockname()[1]
     config.port = port
-    svc = Service(config)
-    ident = ensure_identity(svc)
+    try:
+        svc = Service(config)
+        ident = ensure_identity(svc)
+    except (errors.OciError, sqlite3.Error, OSError) as exc:  # e.g. a full disk: say so, no traceback
+        sock.close()
+        detail = exc.message if isinstance(exc, errors.OciError) else f"{type(exc).__name__}: {exc}"
+        raise ServerError(f"cannot open its data in {config.data_dir}: {detail}") from None
     app = create_app(svc=svc)
     uv = uvicorn.Server(uvicorn.Config(
         app, log_level="warning", access_log=False, http="httptools", lifespan="on",

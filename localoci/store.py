@@ -290,13 +290,23 @@ class Store:
         )
         return offsets
 
-    def read(self, stream_id: str, partition: int, from_offset: int, limit: int) -> list[StoredMessage]:
-        rows = self.conn.execute(
+    def read(self, stream_id: str, partition: int, from_offset: int, limit: int,
+             max_bytes: int | None = None) -> list[StoredMessage]:
+        """Up to ``limit`` messages from ``from_offset``; with ``max_bytes``, stop once the keys
+        and values read reach it (always at least one message)."""
+        cur = self.conn.execute(
             "SELECT offset, ts, key, value FROM messages WHERE stream_id = ? AND partition = ? AND offset >= ? "
             "ORDER BY offset LIMIT ?",
             (stream_id, partition, from_offset, limit),
-        ).fetchall()
-        return [StoredMessage(partition, r[0], r[1], r[2], r[3]) for r in rows]
+        )
+        out, size = [], 0
+        for r in cur:
+            out.append(StoredMessage(partition, r[0], r[1], r[2], r[3]))
+            size += len(r[3]) + len(r[2] or b"")
+            if max_bytes is not None and size >= max_bytes:
+                cur.close()
+                break
+        return out
 
     def first_offset_at_time(self, stream_id: str, partition: int, ts: int) -> int:
         """The first retained offset whose timestamp is >= ``ts`` (or the next offset)."""

@@ -1,6 +1,7 @@
 """GetMessages: read from a cursor; the response header ``opc-next-cursor`` says where to go on.
 
-* ``limit`` 1..10000 (default 10000, "as many as possible"); an empty batch is ``[]`` with a
+* ``limit`` 1..10000 (default 10000, "as many as possible"), and at most 8 MiB of keys and
+  values per response (at least one message); an empty batch is ``[]`` with a
   next cursor all the same.  No long-poll: the answer is immediate.
 * Partition cursors read from their position; a position behind the retention horizon is
   400 "The cursor is outside the retention period and is now invalid."
@@ -22,6 +23,11 @@ from ..timefmt import format_ms
 from ._validate import query_int
 from .create_cursor import partition_cursor
 from .create_group_cursor import group_cursor
+
+
+# At most this many bytes of keys and values per response (at least one message): with 1 MiB
+# messages a default limit of 10000 would otherwise build a response of gigabytes in memory.
+MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 
 def _wire(stream_name: str, m: StoredMessage) -> dict:
@@ -74,7 +80,7 @@ def _partition_get(svc: Service, stream, doc: dict, limit: int) -> tuple[list[di
     if wait:
         svc.count("gets_throttled")
         raise _throttle(wait)
-    batch = store.read(stream.id, p, start, limit)
+    batch = store.read(stream.id, p, start, limit, MAX_BATCH_BYTES)
     svc.count("gets")
     svc.count("messages_got", len(batch))
     if batch:
@@ -120,9 +126,10 @@ def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[list[dict],
             if start < store.trim_offset(stream.id, p):
                 raise errors.cursor_outside_retention()
             room = min(share, limit - len(batch))
-            if room <= 0:
+            budget = MAX_BATCH_BYTES - sum(len(m.value) + len(m.key or b"") for m in batch)
+            if room <= 0 or budget <= 0:
                 break
-            got = store.read(stream.id, p, start, room)
+            got = store.read(stream.id, p, start, room, budget)
             batch.extend(got)
             if got:
                 pending[str(p)] = got[-1].offset
