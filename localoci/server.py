@@ -94,6 +94,43 @@ def _setup_logging(data_dir: Path, verbose: bool) -> None:
     root.propagate = False
 
 
+def _raise_open_file_limit(want: int = 8192) -> None:
+    """Lift the soft open-file limit towards the hard one (1024, or 256 on macOS, is below
+    uvicorn's limit_concurrency): a burst of connections then queues instead of failing."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _quiet_accept_errors():
+    """An event-loop exception handler that logs "out of file descriptors" once per 10 s.
+
+    asyncio logs a traceback for every refused accept() when the process runs out of file
+    descriptors; a burst of connections wrote ~50 000 of them (tens of MB) into stdout.log.
+    It keeps accepting once descriptors free up; only the log is tamed."""
+    last = {"at": 0.0, "dropped": 0}
+
+    def handler(loop, context) -> None:
+        if context.get("message") == "socket.accept() out of system resource":
+            now = time.monotonic()
+            if now - last["at"] < 10:
+                last["dropped"] += 1
+                return
+            log.warning("out of file descriptors: connections wait until some close (%d similar "
+                        "messages suppressed): %s", last["dropped"], context.get("exception"))
+            last.update(at=now, dropped=0)
+            return
+        loop.default_exception_handler(context)
+
+    return handler
+
+
 def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
     if not is_loopback(config.host) and not config.allow_remote:
         raise ServerError(
@@ -112,6 +149,7 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
         ) from None
     lock = _lock(config.data_dir)
     _setup_logging(config.data_dir, verbose)
+    _raise_open_file_limit()
     sock = _bind(config.host, config.port)
     port = sock.getsockname()[1]
     config.port = port
@@ -147,7 +185,9 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
     tasks: list[asyncio.Task] = []
 
     async def on_start() -> None:
-        tasks.append(asyncio.get_running_loop().create_task(background()))
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(_quiet_accept_errors())
+        tasks.append(loop.create_task(background()))
 
     async def on_stop() -> None:
         for t in tasks:

@@ -266,9 +266,13 @@ def burst(res: Result, wd: Path, n: int) -> None:
         out["data_readable_after"] = got == [b"before the burst"]
         log = (s.data_dir / "server.log").read_text(errors="replace") + (s.data_dir / "stdout.log").read_text(errors="replace")
         out["server_log_tracebacks"] = log.count("Traceback")
+        out["out_of_fd_warnings"] = log.count("out of file descriptors")
+        out["log_bytes"] = len(log)
     res.figures["burst"] = {"connections": n, **out}
     if not (out["server_alive_after"] and out["data_readable_after"]):
         res.fail(f"connection burst: server alive {out['server_alive_after']}, data {out['data_readable_after']}")
+    if out["log_bytes"] > 1_000_000:
+        res.fail(f"connection burst: the server wrote {out['log_bytes']} bytes of logs")
     for phase in ("default_limits", "server_nofile_256"):
         o = out[phase]
         if isinstance(o, dict) and any(code.startswith("5") and code != "503" for code in o["other_statuses"]):
