@@ -8,7 +8,7 @@ export LOCALOCI_HOME ?= $(CURDIR)/.lab/localoci
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test test-fast bench report lint localoci clean venv
+.PHONY: help lab test test-fast test-slow bench report toc lint localoci clean venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -33,10 +33,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 venv: $(STAMP) ## Create .venv and install the project (done by every target)
 
 lab: $(STAMP) ## Open the lab in JupyterLab (localoci starts on demand)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks --LabApp.default_url=/lab/tree/00-setup.ipynb $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks --LabApp.default_url=/lab/tree/00-setup.ipynb --LabApp.expose_app_in_browser=True $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: $(STAMP) ## Run the whole test suite (notebooks and browser tests included)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: $(STAMP) ## Run the whole test suite (notebooks and browser tests included; not the slow soaks)
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(STAMP) ## The slow checks: full reliability runs, a fresh Binder environment
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Unit and localoci tests only
 	$(BIN)/python -m pytest -n 2 tests/unit tests/localoci $(PYTEST_ARGS)
@@ -46,6 +49,9 @@ bench: $(STAMP) ## Run the benchmarks and print their tables
 
 report: $(STAMP) ## Execute every notebook against localoci and export a whole-lab report
 	$(BIN)/python -m labhelpers report notebooks/0*.ipynb --execute --out reports
+
+toc: $(STAMP) ## Regenerate the README's notebook table from the notebooks
+	$(BIN)/python tools/readme_toc.py --write
 
 lint: $(STAMP) ## ruff on code and notebooks
 	$(BIN)/ruff check .

@@ -49,8 +49,16 @@ from .frames import recent_messages, to_frame
 from .publish import Ack, PublishError, PublishResult, publish
 from .streams import StreamError, delete_lab_streams, find_stream, get_or_create_stream
 
+
+def export_report(*args, **kwargs):
+    """Export the notebook this runs in as a report; see :func:`labhelpers.report.export_report`."""
+    from .report import export_report as _export
+
+    return _export(*args, **kwargs)
+
+
 __all__ = [
-    "CURSOR_TYPES", "Ack", "CheckReport", "ConsumeError", "Consumer", "DecodeError", "Lab", "LabConfigError",
+    "CURSOR_TYPES", "Ack", "export_report", "CheckReport", "ConsumeError", "Consumer", "DecodeError", "Lab", "LabConfigError",
     "Message", "PublishError", "PublishResult", "StreamError", "b64decode", "b64encode", "check_count",
     "check_cursor_starts_at", "check_keyed_publish", "check_latest_sees_only_new", "connect", "consume",
     "create_cursor", "create_group_cursor", "decode", "delete_lab_streams", "find_stream", "from_json",

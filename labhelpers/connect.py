@@ -30,6 +30,7 @@ from typing import Any
 import oci
 
 from . import localctl
+from .redact import redact
 
 TARGETS = ("local", "oci")
 AUTHS = ("api_key", "security_token", "instance_principal", "resource_principal")
@@ -48,12 +49,13 @@ class Setting:
 
 
 def mask(name: str, value: str | None) -> str:
-    """How a setting is shown: secrets keep only a recognisable tail.
+    """How a setting is shown: secrets go through :func:`labhelpers.redact.redact`, the one
+    function that decides what a secret is; a secret it does not recognise keeps only a tail.
 
     >>> mask("user", "ocid1.user.oc1..aaaaaaaabcdefgh1234")
-    'ocid1.user.oc1..…1234'
+    'ocid1.user.oc1..[REDACTED]1234'
     >>> mask("fingerprint", "12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0")
-    '…:de:f0'
+    '[REDACTED:fingerprint]'
     >>> mask("region", "us-ashburn-1")
     'us-ashburn-1'
     """
@@ -61,14 +63,10 @@ def mask(name: str, value: str | None) -> str:
         return "(not set)"
     if name not in SECRET_SETTINGS:
         return value
-    if value.startswith("ocid1."):
-        head = value.split("..")[0] if ".." in value else ".".join(value.split(".")[:4])
-        return f"{head}..…{value[-4:]}"
-    if name == "fingerprint":
-        return "…" + value[-6:]
-    if name == "key_file":
-        return f"…/{Path(value).name}"
-    return "…" + value[-4:]
+    shown = redact(value)
+    if shown != value or name == "compartment":
+        return shown
+    return "[REDACTED]" + value[-4:]
 
 
 def default_stream_name(target: str) -> str:
@@ -195,6 +193,7 @@ def connect(
     compartment_id: str | None = None,
     stream_name: str | None = None,
     region: str | None = None,
+    insist: bool = False,
 ) -> Lab:
     """Resolve the lab's target and credentials and return a :class:`Lab` with ready clients.
 
@@ -211,6 +210,9 @@ def connect(
         Where the lab's stream lives (``$LAB_COMPARTMENT_ID``; default: the tenancy).
     stream_name : str, optional
         The lab stream's name (``$LAB_STREAM``; default ``lab-stream`` locally).
+    insist : bool
+        On a public Binder the oci target is refused (your keys would sit on a shared
+        machine) unless you insist (or set ``LAB_INSIST_OCI=1``).
 
     Returns
     -------
@@ -228,6 +230,11 @@ def connect(
     target = str(target).strip().lower()
     if target not in TARGETS:
         raise LabConfigError(f"target must be 'local' or 'oci', not {target!r}. Set LAB_TARGET=local or LAB_TARGET=oci.")
+    if target == "oci":
+        # Real keys do not belong on a public Binder: refuse unless the learner insists.
+        from .binder import guard_oci_target
+
+        guard_oci_target(target, insist=insist)
     settings = [Setting("target", target, target_src)]
     if target == "local":
         return _connect_local(settings, config_file, profile, stream_name)

@@ -89,8 +89,9 @@ def check_config_file(path: str, profile: str) -> list[Finding]:
         return out
     if actual != section["fingerprint"].strip().lower():
         out.append(Finding(False, "fingerprint in the profile does not match the key file",
-                           f"set fingerprint={mask('fingerprint', actual)}… from the key, or upload this key's "
-                           "public part in the Console (Identity > Users > API keys)"))
+                           "set fingerprint= to this key's (openssl rsa -pubout -outform DER -in KEY | "
+                           "openssl md5 -c), or upload this key's public part in the Console "
+                           "(Identity > Users > API keys)"))
     else:
         out.append(Finding(True, "fingerprint matches the key"))
     if session:

@@ -20,6 +20,7 @@ def with_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook with each exercise cell replaced by its solution file (what `# %load` loads)."""
     for cell in nb.cells:
         if "exercise" in cell.get("metadata", {}).get("tags", []):
+            cell.metadata["original_source"] = cell.source
             cell.source = (NOTEBOOKS / cell.metadata["exercise"]).read_text()
     return nb
 
@@ -37,7 +38,49 @@ def outputs_text(cell) -> str:
 
 def check_cells(nb) -> list:
     """The cells that call a check_* function (they follow each exercise)."""
-    return [c for c in nb.cells if c.cell_type == "code" and "= check_" in c.source]
+    return [c for c in nb.cells if c.cell_type == "code" and "= check_" in c.source
+            and "empty-answer-probe" not in c.metadata.get("tags", [])]
+
+
+def append_empty_answer_probes(nb: nbformat.NotebookNode) -> list:
+    """Append, for each exercise, its empty answer cell and the check cells after it.
+
+    Run after the solutions, in the same kernel, they prove each check fails with the empty
+    answer: one execution of the notebook tests both ways.  Returns the appended check cells.
+    """
+    import copy
+
+    original = load_source_cells(nb)
+    probes = []
+    for i, cell in enumerate(original):
+        if "exercise" not in cell.metadata.get("tags", []):
+            continue
+        empty = copy.deepcopy(cell)
+        empty.source = cell.metadata["original_source"]
+        nb.cells.append(_probe(empty))
+        for follower in original[i + 1:]:
+            if "exercise" in follower.metadata.get("tags", []):
+                break
+            if follower.cell_type == "code" and "= check_" in follower.source:
+                probe = _probe(copy.deepcopy(follower))
+                nb.cells.append(probe)
+                probes.append(probe)
+    return probes
+
+
+def load_source_cells(nb):
+    return list(nb.cells)
+
+
+def _probe(cell):
+    cell.metadata = dict(cell.metadata)
+    cell.metadata["tags"] = [*cell.metadata.get("tags", []), "empty-answer-probe"]
+    cell.outputs = []
+    cell["id"] = f"probe-{next(_probe_ids)}"
+    return cell
+
+
+_probe_ids = iter(range(10**6))
 
 
 @pytest.fixture

@@ -8,7 +8,14 @@ import subprocess
 
 import pytest
 
-from .conftest import NOTEBOOKS, check_cells, load, outputs_text, with_solutions
+from .conftest import (
+    NOTEBOOKS,
+    append_empty_answer_probes,
+    check_cells,
+    load,
+    outputs_text,
+    with_solutions,
+)
 
 LAB = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
 SKELETON = ["What you'll do", "What you'll learn", "## Setup", "## Exercises", "## Summary", "What's next"]
@@ -40,21 +47,20 @@ def test_notebooks_are_committed_without_outputs(name):
 
 
 @pytest.mark.parametrize("name", LAB)
-def test_notebook_runs_top_to_bottom_and_checks_fail_on_empty_answers(name, run_notebook):
-    nb = run_notebook(load(name))
+def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_empty_answers(name, run_notebook):
+    """One unattended run: the solutions in place (every check must pass), then each exercise's
+    empty answer and its checks again in the same kernel (every check must fail)."""
+    nb = with_solutions(load(name))
+    probes = append_empty_answer_probes(nb)
+    nb = run_notebook(nb)
     checks = check_cells(nb)
-    assert checks, "no check cells"
+    assert checks and probes, "no exercise checks"
     for cell in checks:
         text = outputs_text(cell)
-        assert "❌" in text and "All good" not in text, f"a check passed with the empty answer:\n{text}"
-
-
-@pytest.mark.parametrize("name", LAB)
-def test_every_check_passes_with_the_solutions(name, run_notebook):
-    nb = run_notebook(with_solutions(load(name)))
-    for cell in check_cells(nb):
-        text = outputs_text(cell)
         assert "✅ All good." in text and "❌" not in text, f"a check failed with the solution:\n{text}"
+    for cell in probes:
+        text = outputs_text(cell)
+        assert "❌" in text and "All good" not in text, f"a check passed with the empty answer:\n{text}"
 
 
 def test_solutions_are_valid_python():

@@ -123,7 +123,7 @@ def test_export_prints_no_secret(which, request, clean_env, capsys, config_dir):
         assert secret not in printed
     assert str(config_dir / "config") in printed and Stream.id in printed
     if which == "local_lab":
-        assert "ocid1.tenancy.oc1..…" + TENANCY[-4:] in printed  # the compartment, masked
+        assert "ocid1.tenancy.oc1..[REDACTED]" + TENANCY[-4:] in printed  # the compartment, masked
 
 
 def test_export_puts_the_cli_on_path(local_lab, clean_env, tmp_path, capsys):
