@@ -18,9 +18,9 @@ OCI): body tampering is not a failure there, by design, and is not counted.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import hashlib
-import base64
 import random
 import re
 import time

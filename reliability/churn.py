@@ -116,7 +116,7 @@ def run(n: int = 1500, seed: int = 1, workdir=None) -> Result:
             join(LONG_MS)
         for _step in range(n):
             # Left instances whose timeout has (nearly) passed are gone: a membership change.
-            for name, i in inst.items():
+            for i in inst.values():
                 if i["state"] == "left" and clock_ms() > i["touched"] + i["timeout"] - MARGIN_MS:
                     i["state"] = "dead"
                     epoch += 1

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 
 from . import common
-from .common import Models, Result, b64, unb64
+from .common import Models, Result, b64
 
 PRODUCERS = 4
 CONSUMERS = 2

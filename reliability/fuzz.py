@@ -35,7 +35,7 @@ from pathlib import Path
 import oci
 
 from . import common
-from .auth import FAKE, concrete
+from .auth import FAKE
 from .common import Result, b64
 
 ECHO_DIR = Path(__file__).resolve().parent / "functions" / "echo"

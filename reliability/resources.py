@@ -112,10 +112,9 @@ def full_disk(res: Result, wd: Path) -> None:
             "PRAGMA integrity_check").fetchone()[0]
         # Restart with the disk full again: it must start (or refuse clearly), never crash or corrupt.
         (mnt / "ballast2").write_bytes(b"\0" * 0)
-        with contextlib.suppress(OSError):
-            with open(mnt / "ballast2", "wb") as f:
-                while True:
-                    f.write(b"\0" * 65536)
+        with contextlib.suppress(OSError), open(mnt / "ballast2", "wb") as f:
+            while True:
+                f.write(b"\0" * 65536)
         start_full = "started"
         try:
             s = common.process.start(data, "--no-limits")
@@ -210,7 +209,7 @@ def _burst(url: str, n: int, timeout: float = 60.0) -> dict:
     pending = len(socks)
     statuses: dict[str, int] = {}
     while pending and time.monotonic() < deadline:
-        for key, ev in sel.select(timeout=1):
+        for key, _ev in sel.select(timeout=1):
             s, st = key.fileobj, key.data
             try:
                 if not st["sent"]:
