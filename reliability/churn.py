@@ -51,7 +51,7 @@ def _produce(s, stream_id, acked, lock, stop):
         time.sleep(0.01)
 
 
-def run(n: int = 1500, seed: int = 1, workdir=None) -> Result:
+def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
     """``n``: driver steps."""
     res = Result("churn")
     rng = random.Random(seed)
