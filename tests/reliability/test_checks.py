@@ -74,7 +74,7 @@ def test_crash_loop_full(tmp_path):
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_fuzz_full(tmp_path):
-    assert_ok(fuzz.run(n=5000, workdir=tmp_path))
+    assert_ok(fuzz.run(workdir=tmp_path))
 
 
 @pytest.mark.slow
