@@ -33,7 +33,7 @@ def h_put_messages(svc: Service, r: WireRequest) -> WireResponse:
 
 def h_get_messages(svc: Service, r: WireRequest) -> WireResponse:
     batch, nxt = get_messages(svc, r.params["stream_id"], r.query)
-    return WireResponse(200, batch, {"opc-next-cursor": nxt})
+    return WireResponse(200, batch.to_json(), {"opc-next-cursor": nxt})
 
 
 def h_create_cursor(svc: Service, r: WireRequest) -> WireResponse:

@@ -16,7 +16,7 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-import os
+import random
 
 from .. import errors
 from ..service import Service
@@ -27,8 +27,11 @@ THROTTLE_CODE = "429"
 
 
 def partition_for(key: bytes | None, partitions: int) -> int:
-    digest = hashlib.md5(key if key is not None else os.urandom(16)).digest()
-    return int.from_bytes(digest[:8], "big") % partitions
+    """MD5 of the key modulo the partition count; a keyless message gets a random partition
+    (what OCI's "partition from a random 16-byte value" comes to, without hashing it)."""
+    if key is None:
+        return random.getrandbits(64) % partitions
+    return int.from_bytes(hashlib.md5(key).digest()[:8], "big") % partitions
 
 
 def put_messages(svc: Service, stream_id: str, body: object) -> dict:
