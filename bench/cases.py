@@ -95,7 +95,7 @@ def ceiling(quick: bool = False) -> list[Row]:
         fake = _client(server, endpoint=canned_url)
 
         best_local, best_canned = [1e9, 1e9], [1e9, 1e9]
-        for round_ in range(3):
+        for round_ in range(5):
             # a fresh stream per round keeps localoci reading what this round wrote
             s = _stream(server, name=f"bench-{round_}") if round_ else stream
             def first_cursor(s=s):
