@@ -105,11 +105,13 @@ class Service:
     def enforce_retention(self, stream: Stream | None = None) -> None:
         now = self.clock.now_ms()
         streams = [stream] if stream else [s for s in self.store.all_streams() if s.lifecycle_state not in DELETED_STATES]
+        trimmed = False
         with self.store.tx():
             for s in streams:
                 horizon = now - s.retention_hours * 3600 * 1000
                 for p in range(s.partitions):
-                    self.store.trim(s.id, p, horizon)
+                    before = self.store.trim_offset(s.id, p)
+                    trimmed |= self.store.trim(s.id, p, horizon) != before
                 # Groups are ephemeral: one unused for the retention period disappears.
                 for table, column in (("group_partitions", "group_name"), ("group_instances", "group_name")):
                     self.store.conn.execute(
@@ -118,3 +120,7 @@ class Service:
                         (s.id, s.id, horizon),
                     )
                 self.store.conn.execute("DELETE FROM groups WHERE stream_id = ? AND last_used < ?", (s.id, horizon))
+        if trimmed:
+            # A big trim leaves every deleted page in the WAL: fold it back and truncate it,
+            # so the data directory does not keep the trimmed bytes twice.
+            self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
