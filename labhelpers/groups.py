@@ -357,7 +357,38 @@ def offset_ranges(messages: Iterable[Any]) -> dict[str, str]:
     return {p: (f"{min(o)}-{max(o)}" if len(o) > 1 else str(o[0])) for p, o in sorted(seen.items(), key=lambda kv: int(kv[0]))}
 
 
-class BackgroundProducer:
+class _Worker:
+    """A background thread with ``start()``, ``stop()`` and ``alive``; subclasses write ``_run``
+    and must end it when ``self._stop`` is set or their own deadline passes."""
+
+    _thread_name = "labhelpers-worker"
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self):
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name=self._thread_name, daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def stop(self, timeout: float = 5.0):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+
+class BackgroundProducer(_Worker):
     """Publish ``batch`` keyed messages every ``interval`` s in a thread, tracking the latest offsets.
 
     ``latest`` is an :class:`OffsetTracker` fed by the acknowledgements. Stops on ``stop()`` or
@@ -373,15 +404,9 @@ class BackgroundProducer:
         self.max_seconds = max_seconds
         self.published = 0
         self.errors: list[str] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
-    def start(self) -> BackgroundProducer:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="background-producer", daemon=True)
-            self._thread.start()
-        return self
+    _thread_name = "background-producer"
 
     def _run(self) -> None:
         from .publish import publish
@@ -398,16 +423,6 @@ class BackgroundProducer:
                 return
             n += 1
             self._stop.wait(self.interval)
-
-    def stop(self, timeout: float = 5.0) -> BackgroundProducer:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return self
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def __repr__(self) -> str:
         return f"<BackgroundProducer {self.published} messages, latest {dict(self.latest)}>"
@@ -524,7 +539,7 @@ def lag(client: oci.streaming.StreamClient, stream: Any, group: str,
     return state[["partition", "latest_offset", "committed_offset", "lag", "reserved_instance"]]
 
 
-class LagRecorder:
+class LagRecorder(_Worker):
     """Poll GetGroup every ``interval`` s in the background and keep the lag over time.
 
     ``frame()`` has one row per poll and partition: time, partition, latest_offset,
@@ -538,8 +553,8 @@ class LagRecorder:
         self.interval, self.max_seconds = max(interval, 0.25), max_seconds
         self.rows: list[dict] = []
         self.errors: list[str] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread_name = f"lag-{group}"
+        super().__init__()
 
     def sample(self) -> pd.DataFrame:
         now = datetime.now(UTC)
@@ -547,13 +562,6 @@ class LagRecorder:
         for r in table.to_dict("records"):
             self.rows.append({"time": now, **r})
         return table
-
-    def start(self) -> LagRecorder:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name=f"lag-{self.group}", daemon=True)
-            self._thread.start()
-        return self
 
     def _run(self) -> None:
         deadline = time.monotonic() + self.max_seconds
@@ -568,16 +576,6 @@ class LagRecorder:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 return
             self._stop.wait(self.interval)
-
-    def stop(self, timeout: float = 5.0) -> LagRecorder:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return self
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def frame(self) -> pd.DataFrame:
         cols = ["time", "partition", "latest_offset", "committed_offset", "lag", "reserved_instance"]
