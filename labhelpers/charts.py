@@ -21,6 +21,16 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (8, 3.5)) -> Axes:
     return ax
 
 
+def _time_axis(ax: Axes) -> None:
+    """Readable time ticks at any span: ``35.5`` for half seconds, not ``49:35.500000``."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.figure.autofmt_xdate()
+
+
 def plot_partitions(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     """Messages per partition, stacked by key: the same key always lands in the same partition."""
     ax = _ax(ax)
@@ -43,7 +53,7 @@ def plot_offsets(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     ax.set_ylabel("offset")
     ax.set_title("Offsets grow per partition")
     ax.legend(fontsize="small")
-    ax.figure.autofmt_xdate()
+    _time_axis(ax)
     return ax
 
 
@@ -72,5 +82,5 @@ def plot_throughput(frame: pd.DataFrame, ax: Axes | None = None, freq: str = "1s
     ax.set_xlabel("append time (UTC)")
     ax.set_ylabel(f"{what}/s")
     ax.set_title(f"Throughput ({what} per second, {freq} buckets)")
-    ax.figure.autofmt_xdate()
+    _time_axis(ax)
     return ax
