@@ -225,16 +225,22 @@ def _output_texts(output: Mapping, widget_state: Mapping | None = None) -> list[
 
 
 def self_checks(nb) -> list[Check]:
-    """The self-check lines (starting with ✅ or ❌) that a notebook's outputs hold, in order.
+    """The self-check lines a notebook's outputs hold, in order.
 
-    Lines printed inside ``Output`` widgets count too, when the widget state was saved.
+    A self-check is what a ``check_*`` function prints (:class:`labhelpers.checks.CheckReport`):
+    a ``Check: ...`` line, then lines starting with ✅ or ❌.  Only those count, so the doctor's
+    findings or a CLI error shown on purpose are not taken for exercise results; the closing
+    "✅ All good." is a summary, not another check.  Lines printed inside ``Output`` widgets
+    count too, when the widget state was saved.
 
     Examples
     --------
     >>> import nbformat
-    >>> cell = nbformat.v4.new_code_cell("check()")
+    >>> cell = nbformat.v4.new_code_cell("ok = check_keys()")
     >>> cell.outputs = [nbformat.v4.new_output("stream", text="Check: keys\\n✅ key 'a'\\n❌ key 'b'\\n")]
-    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> other = nbformat.v4.new_code_cell("doctor()")
+    >>> other.outputs = [nbformat.v4.new_output("stream", text="❌ no config file\\n")]
+    >>> nb = nbformat.v4.new_notebook(cells=[cell, other])
     >>> [(c.ok, c.text) for c in self_checks(nb)]
     [(True, "✅ key 'a'"), (False, "❌ key 'b'")]
     """
@@ -243,9 +249,14 @@ def self_checks(nb) -> list[Check]:
     for i, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             for text in _output_texts(output, state):
+                in_check = False
                 for line in _ANSI.sub("", text).splitlines():
                     line = line.strip()
-                    if line.startswith(("✅", "❌")):
+                    if line.startswith("Check:"):
+                        in_check = True
+                    elif not line.startswith(("✅", "❌")):
+                        in_check = False
+                    elif in_check and line != "✅ All good.":
                         found.append(Check(line.startswith("✅"), line, i))
     return found
 

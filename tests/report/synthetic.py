@@ -74,7 +74,7 @@ def notebook_with_every_output(title: str = "Publish with keys") -> nbformat.Not
         "pw": _widget("PasswordModel", {"description": "auth token", "value": AUTH_TOKEN}),
         "bar": _widget("FloatProgressModel", {"description": "published", "value": 30.0, "max": 40.0}),
         "out": _widget("OutputModel", {"outputs": [
-            {"output_type": "stream", "name": "stdout", "text": f"✅ sent with key fingerprint {FINGERPRINT}\n"},
+            {"output_type": "stream", "name": "stdout", "text": f"Check: the test message\n✅ sent with key fingerprint {FINGERPRINT}\n"},
             {"output_type": "display_data", "metadata": {},
              "data": {"image/png": chart, "text/plain": "<Figure>"}}]}),
         "secretmodel": _widget("TextModel", {"value": f"token={AUTH_TOKEN}", "auth_token": AUTH_TOKEN}),
