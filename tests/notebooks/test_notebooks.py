@@ -84,3 +84,12 @@ def test_git_tracks_no_notebook_outputs():
         if name.endswith(".ipynb"):
             raw = json.loads((NOTEBOOKS.parent / name).read_text())
             assert not any(c.get("outputs") for c in raw["cells"] if c["cell_type"] == "code"), name
+
+
+def test_readme_lists_every_oci_only_cell():
+    """The README's table of cells that need a real tenancy stays in step with the tags."""
+    readme = (NOTEBOOKS.parent / "README.md").read_text()
+    for name in LAB:
+        for cell in load(name).cells:
+            if "oci-only" in cell.metadata.get("tags", []):
+                assert f"`{cell.id}`" in readme, f"README does not list oci-only cell {cell.id} of {name}"
