@@ -68,7 +68,38 @@ class Delivery:
     received: datetime
 
 
-class GroupInstance:
+class _Worker:
+    """A background thread with ``start()``, ``stop()`` and ``alive``; subclasses write ``_run``
+    and must end it when ``self._stop`` is set or their own deadline passes."""
+
+    _thread_name = "labhelpers-worker"
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self):
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name=self._thread_name, daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def stop(self, timeout: float = 5.0):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+
+class GroupInstance(_Worker):
     """One instance (member) of consumer group ``group``.
 
     Parameters
@@ -136,9 +167,8 @@ class GroupInstance:
         self.batches = self.calls = self.empty_batches = self.throttled = self.commits = self.heartbeats = 0
         self.errors: list[str] = []
         self.state = "new"
-        self._stop = threading.Event()
+        super().__init__()
         self._hang = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     # -- one call at a time (usable without a thread) --------------------------------------------
@@ -206,11 +236,9 @@ class GroupInstance:
             self.errors.append(_error_line(exc))
             self.state = "failed"
             return self
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"group-instance-{self.name}", daemon=True)
+        self._thread_name = f"group-instance-{self.name}"
         self.state = "running"
-        self._thread.start()
-        return self
+        return super().start()
 
     def _run(self) -> None:
         deadline = time.monotonic() + self.max_seconds
@@ -260,9 +288,7 @@ class GroupInstance:
 
     def stop(self, timeout: float = 5.0) -> GroupInstance:
         """Stop the worker (it ends after its current call) and wait for it up to ``timeout`` s."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        super().stop(timeout)
         if self.state in ("running", "hung", "joined", "new"):
             self.state = "stopped"
         return self
@@ -272,10 +298,6 @@ class GroupInstance:
         if self._thread is not None:
             self._thread.join(timeout)
         return self
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     # -- what it received ------------------------------------------------------------------------
 
@@ -355,37 +377,6 @@ def offset_ranges(messages: Iterable[Any]) -> dict[str, str]:
     for m in messages:
         seen.setdefault(str(m.partition), []).append(int(m.offset))
     return {p: (f"{min(o)}-{max(o)}" if len(o) > 1 else str(o[0])) for p, o in sorted(seen.items(), key=lambda kv: int(kv[0]))}
-
-
-class _Worker:
-    """A background thread with ``start()``, ``stop()`` and ``alive``; subclasses write ``_run``
-    and must end it when ``self._stop`` is set or their own deadline passes."""
-
-    _thread_name = "labhelpers-worker"
-
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self):
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name=self._thread_name, daemon=True)
-            self._thread.start()
-        return self
-
-    def _run(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def stop(self, timeout: float = 5.0):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return self
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
 
 class BackgroundProducer(_Worker):
