@@ -23,7 +23,8 @@ stream's (and updated when the stream changed).  Nothing is ever built: on OCI t
 the one ``fn deploy`` pushed.  :func:`oci_setup_steps` prints what a learner does first.
 
 Everything created is tagged ``lab=oci-streaming-lab``, ``lab-owner=<you>``;
-:func:`undeploy_hello` deletes only resources carrying both tags.
+:func:`undeploy_hello` deletes only resources carrying both tags.  Notebook 04's check,
+:func:`labhelpers.checks.check_event_for_name`, reads the events :func:`hello_events` finds.
 
 Exceptions::
 
@@ -43,16 +44,15 @@ import requests
 
 from localoci.faas.spec import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
 
-from .checks import CheckReport
 from .connect import Lab
 from .consume import Message, consume
 from .encoding import text_or_bytes
+from .errors import GatewaySetupError
 from .streams import LAB_TAG
 
 __all__ = [
     "APPLICATION", "FUNCTION", "GATEWAY", "GatewaySetupError", "HelloDeployment", "Invocation",
-    "check_event_for_name", "deploy_hello", "hello_events", "invoke_hello", "oci_setup_steps",
-    "undeploy_hello",
+    "deploy_hello", "hello_events", "invoke_hello", "oci_setup_steps", "undeploy_hello",
 ]
 
 APPLICATION = "lab-app"
@@ -60,10 +60,6 @@ FUNCTION = "hello"
 GATEWAY = "lab-apigw"
 GONE = ("DELETING", "DELETED", "FAILED")
 M, G = oci.functions.models, oci.apigateway.models
-
-
-class GatewaySetupError(RuntimeError):
-    """Something deploy_hello needs is missing or taken; the message names the fix."""
 
 
 @dataclass(frozen=True)
@@ -425,36 +421,6 @@ def hello_events(client: oci.streaming.StreamClient, stream: Any, name: str | No
         if isinstance(m.value, dict) and m.value.get("event") == "hello.invoked" and (name is None or m.key == name):
             out.append(m)
     return out
-
-
-def check_event_for_name(client: oci.streaming.StreamClient, stream: Any, name: object,
-                         found: object = None) -> bool:
-    """04: a call through the gateway with ``name`` left an event keyed ``name`` in the stream,
-    and ``found`` (the learner's message) is that event."""
-    report = CheckReport(f"your call to hello left an event keyed {name!r}")
-    if not isinstance(name, str) or not name.strip():
-        report.expect(False, "", "`my_name` should be the name you sent, as a string (e.g. \"Ada\").")
-        return report.show()
-    events = hello_events(client, stream, name)
-    if not report.expect(bool(events), f"the stream holds {len(events)} hello event(s) keyed {name!r}",
-                         f"no hello event keyed {name!r} in the stream: call invoke_hello(hello, my_name) "
-                         "(or curl) and check that it answered 200."):
-        return report.show()
-    via_http = [e for e in events if e.value.get("via") == "http"]
-    report.expect(bool(via_http), "at least one came through the API Gateway (via http)",
-                  "they were all direct invokes, not HTTP calls through the gateway: POST to hello.url.")
-    report.expect(all(e.value.get("name") == name and e.value.get("callId") for e in events),
-                  "each event's JSON names you and carries the call id",
-                  "an event's JSON does not match the name or lacks a callId.")
-    if not isinstance(found, Message):
-        report.expect(False, "", "`my_event` should be the message you found (a labhelpers Message, e.g. "
-                                 "from consume(...) or hello_events(...)).")
-    else:
-        same = any((e.partition, e.offset) == (found.partition, found.offset) for e in events)
-        report.expect(same, f"`my_event` is your event: partition {found.partition}, offset {found.offset}",
-                      f"`my_event` (partition {found.partition}, offset {found.offset}) is not a hello event "
-                      f"keyed {name!r}.")
-    return report.show()
 
 
 # -- clean up ----------------------------------------------------------------------------------------

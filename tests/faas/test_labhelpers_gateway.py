@@ -66,7 +66,8 @@ def test_deploying_twice_creates_nothing_new(hello, glab):
 
 
 def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
-    from labhelpers.gateway import check_event_for_name, hello_events, invoke_hello
+    from labhelpers.checks import check_event_for_name
+    from labhelpers.gateway import hello_events, invoke_hello
 
     lab, stream = glab
     answer = invoke_hello(hello, "Grace Hopper")
@@ -81,7 +82,7 @@ def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys)
 
 
 def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, capsys):
-    from labhelpers.gateway import check_event_for_name
+    from labhelpers.checks import check_event_for_name
 
     lab, stream = glab
     client = lab.stream_client(stream.messages_endpoint)

@@ -1,6 +1,6 @@
 """The data behind notebooks 05 and 06's charts and claims, asserted on the helpers they use.
 
-Each test drives labhelpers.groups / throttle / live against localoci the way the notebook does,
+Each test drives labhelpers.groups / workers / throttle / charts / live against localoci the way the notebook does,
 and checks what the notebook's text says the chart shows: instances' partitions are disjoint and
 cover the stream, a hung instance's partitions go to live ones, a crash means redelivery, the
 accepted rate stays within 10% of 1 MiB/s while throttled, every thread stops.
@@ -14,25 +14,26 @@ import oci
 import pytest
 
 from labhelpers import publish
+from labhelpers.charts import plot_assignments, plot_lag, plot_rates, plot_throttled
+from labhelpers.frames import deliveries_frame
 from labhelpers.groups import (
-    BackgroundProducer,
-    GroupInstance,
-    LagRecorder,
     OffsetTracker,
-    deliveries_frame,
     group_state,
     lag,
     offset_ranges,
     owners,
-    partitions_read,
-    plot_assignments,
-    plot_lag,
-    start_all,
-    stop_all,
     wait_for_owners,
 )
 from labhelpers.live import LiveChart, LiveView
-from labhelpers.throttle import MIB, chunk, offer_load, plot_rates, plot_throttled, reassemble
+from labhelpers.throttle import MIB, chunk, offer_load, reassemble
+from labhelpers.workers import (
+    BackgroundProducer,
+    GroupInstance,
+    LagRecorder,
+    partitions_read,
+    start_all,
+    stop_all,
+)
 
 ALL3 = {"0", "1", "2"}
 
