@@ -5,19 +5,26 @@ Every service call is the official SDK's (``FunctionsManagementClient``, ``Gatew
 ``DeploymentClient``); calls to the deployment are plain HTTP with ``requests``, as curl or
 Postman would make them.
 
+Why one long module (about 540 lines): :func:`deploy_hello`, :func:`undeploy_hello` and
+:func:`oci_setup_steps` must agree on the same four resources, their display names, their
+tags and the order they are made and removed in, and the setup steps alone are 60 lines of
+commands.  Split, one deployment's life would be read across three files.
+
 What :func:`deploy_hello` does, find-or-create by display name so that it is safe to re-run:
 
 =============  ====================  =======================================================
 resource       display name          local target               oci target
 =============  ====================  =======================================================
 application    ``lab-app``           created                    must exist (``fn create app``)
-function       ``hello``             created from               must exist (``fn deploy``), or
-                                     ``functions/hello/``       ``$HELLO_FUNCTION_OCID``
+function       ``hello``             created from the folder    must exist (``fn deploy``), or
+                                     :data:`HELLO_DIR`          ``$HELLO_FUNCTION_OCID``
 gateway        ``lab-apigw``         created                    must exist, or ``$LAB_GATEWAY_OCID``
 deployment     ``lab-hello-api``     created or updated from    same: from the same
                                      ``api_deployment.json``    ``api_deployment.json``
 =============  ====================  =======================================================
 
+The function and its ``api_deployment.json`` ship inside labhelpers
+(:mod:`labhelpers.functions`: ``HELLO_DIR`` is ``labhelpers/functions/hello/`` in a checkout).
 The function's config ``STREAM_OCID`` and ``STREAM_MESSAGES_ENDPOINT`` are set to the lab
 stream's (and updated when the stream changed).  Nothing is ever built: on OCI the image is
 the one ``fn deploy`` pushed.  :func:`oci_setup_steps` prints what a learner does first.
@@ -42,12 +49,11 @@ from typing import Any
 import oci
 import requests
 
-from localoci.faas.spec import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
-
 from .connect import Lab
 from .consume import Message, consume
 from .encoding import text_or_bytes
 from .errors import GatewaySetupError
+from .functions import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
 from .streams import LAB_TAG
 
 __all__ = [
@@ -231,8 +237,8 @@ def deploy_hello(
     Idempotent: each resource is looked up by display name first, so running it twice
     creates nothing the second time.  The function's config gets ``STREAM_OCID`` and
     ``STREAM_MESSAGES_ENDPOINT`` of ``stream`` (updated if they changed); the deployment's
-    specification is ``functions/hello/api_deployment.json`` with the function's OCID filled
-    in (updated if it names another function).
+    specification is ``api_deployment.json`` (:data:`labhelpers.functions.SPEC_FILE`) with the
+    function's OCID filled in (updated if it names another function).
 
     Parameters
     ----------
@@ -355,7 +361,7 @@ def _source(lab: Lab, fm, app_id: str) -> Any:
                else _find_function(fm, app_id, FUNCTION))
     if primary is None:
         raise GatewaySetupError(
-            "No function 'hello' in the application yet. Deploy it first: `cd functions/hello && "
+            f"No function 'hello' in the application yet. Deploy it first: `cd {HELLO_DIR} && "
             "fn -v deploy --app lab-app` (see oci_setup_steps()), or set HELLO_FUNCTION_OCID.")
     image = getattr(primary.source_details, "image", None)
     if not image:
@@ -504,9 +510,10 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
      fn update context api-url https://functions.{lab.config.get('region')}.oci.oraclecloud.com
      fn update context registry <region-key>.ocir.io/<namespace>/lab
 
-3. The application and the function, from this repository's functions/hello (built by fn, not here):
+3. The application and the function, from the hello folder that ships with labhelpers
+   (labhelpers/functions/hello in the repository; built by fn, not here):
      fn create app {app} --annotation oracle.com/oci/subnetIds='["<function subnet ocid>"]'
-     cd functions/hello && fn -v deploy --app {app}
+     cd {HELLO_DIR} && fn -v deploy --app {app}
      fn config function {app} hello STREAM_OCID {stream.id}
      fn config function {app} hello STREAM_MESSAGES_ENDPOINT {stream.messages_endpoint}
      export HELLO_FUNCTION_OCID=$(oci fn function list --application-id $(oci fn application list \\
@@ -517,9 +524,9 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
      oci api-gateway gateway create -c $LAB_COMPARTMENT_ID --endpoint-type PUBLIC \\
          --subnet-id <public subnet ocid> --display-name {GATEWAY} --wait-for-state ACTIVE
 
-5. Then deploy_hello() creates (or updates) the deployment from functions/hello/api_deployment.json.
+5. Then deploy_hello() creates (or updates) the deployment from {SPEC_FILE.name} in that folder.
    The CLI equivalent, with the same file:
-     envsubst < functions/hello/api_deployment.json > /tmp/api_deployment.json
+     envsubst < {SPEC_FILE} > /tmp/api_deployment.json
      oci api-gateway deployment create -c $LAB_COMPARTMENT_ID --gateway-id <gateway ocid> \\
          --path-prefix {os.environ.get('LAB_PATH_PREFIX') or PATH_PREFIX} --display-name lab-hello-api \\
          --specification file:///tmp/api_deployment.json

@@ -10,7 +10,7 @@ import sys
 import oci
 import pytest
 
-from localoci.faas.spec import PATH_PREFIX
+from labhelpers.functions import HELLO_DIR, PATH_PREFIX
 from tests.conftest import start_localoci
 
 # One server, one deployment, tests in file order: keep them on one xdist worker.
@@ -159,7 +159,6 @@ def test_oci_target_builds_nothing_finds_what_fn_deploy_made_and_keeps_it(glab):
     import dataclasses
 
     from labhelpers.gateway import GatewaySetupError, deploy_hello, invoke_hello, undeploy_hello
-    from localoci.faas.spec import HELLO_DIR
 
     lab, stream = glab
     oci_lab = dataclasses.replace(lab, target="oci")
