@@ -28,6 +28,7 @@ The function and its ``api_deployment.json`` ship inside labhelpers
 The function's config ``STREAM_OCID`` and ``STREAM_MESSAGES_ENDPOINT`` are set to the lab
 stream's (and updated when the stream changed).  Nothing is ever built: on OCI the image is
 the one ``fn deploy`` pushed.  :func:`oci_setup_steps` prints what a learner does first.
+Waits for a resource's state are the SDK's own (``oci.wait_until``).
 
 Everything created is tagged ``lab=oci-streaming-lab``, ``lab-owner=<you>``;
 :func:`undeploy_hello` deletes only resources carrying both tags.  Notebook 04's check,
@@ -172,27 +173,39 @@ def _ours(lab: Lab, obj: Any) -> bool:
     return tags.get("lab") == LAB_TAG and tags.get("lab-owner") == lab.owner
 
 
-def _wait(get: Any, ident: str, until: str = "ACTIVE", timeout: float = 600.0) -> Any:
-    """Poll ``get(ident)`` until ``lifecycle_state == until`` (what ``oci.wait_until`` does, but
-    polling sooner at first); with ``until="GONE"`` wait for a 404 or a deleted state."""
-    delay, deadline = 0.05, time.monotonic() + timeout
-    while True:
-        try:
-            obj = get(ident).data
-        except oci.exceptions.ServiceError as exc:
-            if exc.status == 404 and until == "GONE":
-                return None
-            raise
-        state = obj.lifecycle_state
-        if state == until or (until == "GONE" and state == "DELETED"):
-            return obj
-        if until != "GONE" and state in GONE:
-            raise GatewaySetupError(f"{obj.display_name} is {state}, not {until}: see the Console "
-                                    f"(work requests) for why.")
-        if time.monotonic() > deadline:
-            raise GatewaySetupError(f"{obj.display_name} is still {state} after {timeout:.0f} s.")
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+def _wait(client: Any, get: Any, ident: str, until: str = "ACTIVE", timeout: float = 600.0) -> Any:
+    """Wait with the SDK's own waiter, ``oci.wait_until``, until ``lifecycle_state == until``;
+    with ``until="GONE"`` until a 404 or a deleted state (then None).
+
+    The waiter looks at once, then after 1, 2, 4 s ... (at most 5 s apart here): on OCI a
+    gateway or a deployment takes about a minute, and locally the first look often finds the
+    resource ready already.  A state that can no longer become ``until`` ends the wait at once.
+    """
+    try:
+        first = get(ident)
+    except oci.exceptions.ServiceError as exc:
+        if exc.status == 404 and until == "GONE":
+            return None
+        raise
+    name = getattr(first.data, "display_name", ident)
+
+    def settled(response: Any) -> bool:
+        state = response.data.lifecycle_state
+        return state == until or (until == "GONE" and state == "DELETED") or (until != "GONE" and state in GONE)
+
+    try:
+        response = oci.wait_until(client, first, evaluate_response=settled, max_interval_seconds=5,
+                                  max_wait_seconds=timeout, succeed_on_not_found=until == "GONE")
+    except oci.exceptions.MaximumWaitTimeExceeded:
+        raise GatewaySetupError(f"{name} is still not {until} after {timeout:.0f} s: see the Console "
+                                f"(work requests).") from None
+    if response is oci.util.WAIT_RESOURCE_NOT_FOUND:
+        return None
+    obj = response.data
+    if until != "GONE" and obj.lifecycle_state != until:
+        raise GatewaySetupError(f"{obj.display_name} is {obj.lifecycle_state}, not {until}: see the Console "
+                                f"(work requests) for why.")
+    return obj
 
 
 # -- find ----------------------------------------------------------------------------------------
@@ -315,7 +328,7 @@ def deploy_hello(
             fn = fm.get_function(fn.id).data   # newer API versions answer Update without the body
             actions.append(f"updated {fn.display_name}'s config: " + ", ".join(
                 k for k in wanted if current.get(k) != wanted[k]))
-    fn = _wait(fm.get_function, fn.id)
+    fn = _wait(fm, fm.get_function, fn.id)
 
     if gw is None:
         gw = gc.create_gateway(G.CreateGatewayDetails(
@@ -324,7 +337,7 @@ def deploy_hello(
         actions.append(f"created gateway {GATEWAY}")
     else:
         actions.append(f"found gateway {gw.display_name}")
-    gw = _wait(gc.get_gateway, gw.id)
+    gw = _wait(gc, gc.get_gateway, gw.id)
 
     spec = load_deployment_spec(fn.id)
     name = f"lab-{function_name}-api"
@@ -348,7 +361,7 @@ def deploy_hello(
                     "path_prefix=...") from None
             raise
         actions.append(f"created deployment {name} at {prefix} from {SPEC_FILE.name}")
-    dep = _wait(dc.get_deployment, dep.id)
+    dep = _wait(dc, dc.get_deployment, dep.id)
     return HelloDeployment(app, fn, gw, dep, tuple(actions))
 
 
@@ -441,7 +454,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
     fm, gc, dc = _clients(lab)
     deleted: list[str] = []
 
-    def delete(what: str, call: Any, ident: str, get: Any | None = None) -> None:
+    def delete(what: str, client: Any, call: Any, ident: str, get: Any | None = None) -> None:
         try:
             call(ident)
         except oci.exceptions.ServiceError as exc:
@@ -449,7 +462,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
                 return
             raise
         if get is not None:
-            _wait(get, ident, until="GONE")
+            _wait(client, get, ident, until="GONE")
         deleted.append(what)
 
     gateways = [g for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
@@ -463,17 +476,17 @@ def undeploy_hello(lab: Lab) -> list[str]:
     for gw in gateways:
         for d in _deployments(lab, dc, gw.id):
             if _ours(lab, d):
-                delete(f"deployment {d.display_name}", dc.delete_deployment, d.id, dc.get_deployment)
+                delete(f"deployment {d.display_name}", dc, dc.delete_deployment, d.id, dc.get_deployment)
     app = _find_application(lab, fm)
     if app is not None:
         for f in fm.list_functions(app.id).data:
             if _ours(lab, f) and f.lifecycle_state not in GONE:
-                delete(f"function {f.display_name}", fm.delete_function, f.id)
+                delete(f"function {f.display_name}", fm, fm.delete_function, f.id)
         if _ours(lab, app) and not [f for f in fm.list_functions(app.id).data if f.lifecycle_state not in GONE]:
-            delete(f"application {app.display_name}", fm.delete_application, app.id)
+            delete(f"application {app.display_name}", fm, fm.delete_application, app.id)
     for gw in gateways:
         if _ours(lab, gw) and not _deployments(lab, dc, gw.id):
-            delete(f"gateway {gw.display_name}", gc.delete_gateway, gw.id, gc.get_gateway)
+            delete(f"gateway {gw.display_name}", gc, gc.delete_gateway, gw.id, gc.get_gateway)
     return deleted
 
 
