@@ -76,7 +76,8 @@ def _entries(messages: Any, key: Any, serializer: Serializer) -> list[tuple[byte
 
 
 def _batches(items: list[tuple[int, bytes | None, bytes]]) -> Iterable[list[tuple[int, bytes | None, bytes]]]:
-    batch, size = [], 0
+    batch: list[tuple[int, bytes | None, bytes]] = []
+    size = 0
     for item in items:
         n = len(item[2]) + (len(item[1]) if item[1] else 0)
         if n > MAX_BATCH_BYTES:

@@ -27,9 +27,12 @@ def _sessions_api_path() -> Path | None:
     except ImportError:
         return None
     try:
-        kernel_id = re.search(r"kernel-(.+)\.json", Path(ipykernel.get_connection_file()).name).group(1)
-    except Exception:
+        found = re.search(r"kernel-(.+)\.json", Path(ipykernel.get_connection_file()).name)
+    except Exception:  # not in a kernel (no connection file)
         return None
+    if found is None:
+        return None
+    kernel_id = found.group(1)
     import urllib.request
 
     for server in list_running_servers():
@@ -78,9 +81,9 @@ def find_notebook_path(path: str | os.PathLike | None = None) -> Path:
         for p in (Path(c), Path.cwd() / Path(c).name):
             if p.suffix == ".ipynb" and p.is_file():
                 return p.resolve()
-    p = _sessions_api_path()
-    if p is not None and p.is_file():
-        return p.resolve()
+    asked = _sessions_api_path()
+    if asked is not None and asked.is_file():
+        return asked.resolve()
     raise NotebookNotFound(
         "Cannot tell which notebook this is (no Jupyter session found: papermill, nbclient or a "
         "plain IPython). Pass it: export_report('01-publish.ipynb').")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 
 __all__ = ["REMOTE_LOADERS", "scrub"]
 
@@ -42,7 +42,8 @@ def scrub(page: str) -> str:
     """``page`` with everything that would fetch from the network neutralised (see above)."""
     soup = BeautifulSoup(page, "html.parser")
     for tag in soup.find_all(REMOTE_LOADERS):
-        url = next((tag.get(attr) for attr in ("src", "href") if _REMOTE.match(tag.get(attr) or "")), None)
+        url = next((value for value in (tag.get("src"), tag.get("href"))
+                    if isinstance(value, str) and _REMOTE.match(value)), None)
         if url is None:
             continue
         link = soup.new_tag("a", attrs={"class": "lab-report-external", "href": url})
@@ -50,8 +51,8 @@ def scrub(page: str) -> str:
         tag.replace_with(link)
     for style in soup.find_all("style"):
         css = style.string
-        if css is not None and _CSS_URL.search(css):
+        if isinstance(css, NavigableString) and _CSS_URL.search(css):
             css.replace_with(type(css)(_css(css)))  # keeps it a stylesheet: written as is, not escaped
     for tag in soup.find_all(style=True):
-        tag["style"] = _css(tag["style"])
+        tag["style"] = _css(str(tag["style"]))
     return str(soup)

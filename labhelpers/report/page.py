@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import functools
 import html
 import os
 import re
@@ -177,6 +178,12 @@ def _raw_html(source: str, cell_id: str):
 _MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 
 
+def _rebase(m: re.Match, base: Path) -> str:
+    """A Markdown image's relative path, made absolute from its own notebook's folder."""
+    target = m.group(2)
+    return m.group(1) + (target if re.match(r"^([a-z]+:|/|#)", target) else str(base / target))
+
+
 def assemble(sections: Sequence[Section], title: str | None):
     """One notebook: (table of contents,) per notebook a header, then its cells."""
     import nbformat
@@ -208,9 +215,7 @@ def assemble(sections: Sequence[Section], title: str | None):
             cell = copy.deepcopy(cell)
             cell.id = f"{sec.slug}-{i}"
             if cell.cell_type == "markdown" and len(sections) > 1:  # relative images: per notebook
-                cell.source = _MD_IMAGE.sub(
-                    lambda m, b=base: m.group(1) + (str(b / m.group(2)) if not re.match(
-                        r"^([a-z]+:|/|#)", m.group(2)) else m.group(2)), cell.source)
+                cell.source = _MD_IMAGE.sub(functools.partial(_rebase, base=base), cell.source)
             cells.append(cell)
     merged.cells = cells
     return merged

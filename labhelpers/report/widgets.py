@@ -40,8 +40,8 @@ def widget_outputs(model_id: str, state: Mapping, depth: int = 0) -> Iterator[Ma
     if model.get("model_name") == "OutputModel":
         yield from s.get("outputs", [])
     for child in s.get("children", []):
-        if _ref(child):
-            yield from widget_outputs(_ref(child), state, depth + 1)
+        if ref := _ref(child):
+            yield from widget_outputs(ref, state, depth + 1)
 
 
 _E = html.escape
@@ -82,7 +82,7 @@ def _widget_html(model_id: str, state: Mapping, depth: int = 0) -> str | None:
     s = model.get("state", {})
 
     def children(direction: str) -> str:
-        parts = [_widget_html(_ref(c), state, depth + 1) or "" for c in s.get("children", []) if _ref(c)]
+        parts = [_widget_html(ref, state, depth + 1) or "" for c in s.get("children", []) if (ref := _ref(c))]
         titles = s.get("titles") or s.get("_titles") or []
         if isinstance(titles, dict):
             titles = [titles.get(str(i), "") for i in range(len(parts))]
