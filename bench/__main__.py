@@ -1,6 +1,6 @@
 """``python -m bench [NAME ...]``: the lab's performance figures, as ratios measured in one run.
 
-NAME is any of: ceiling, publisher, consumer, frame, startup, lab (default: all).
+NAME is any of: ceiling, publisher, throttle, consumer, frame, startup, lab (default: all).
 Each prints what it measured; a table with targets closes the run.  Nothing here asserts:
 speed targets live in this table, never in timed tests.
 """

@@ -6,13 +6,54 @@ A small, flat surface over the official ``oci`` SDK; every service call is the S
 >>> b64encode("hi")
 'aGk='
 
+Modules by concern, and what each may import from labhelpers (tests/unit/test_layers.py
+parses this map: an import it does not allow, an import cycle, or any import of localoci
+fails; a new module must be added here)::
+
+    errors       <- (nothing)                  LabError, every exception below
+    limits       <- (nothing)                  OCI's limits; wait_ms() reads "next request can be made in N ms"
+    redact       <- (nothing)                  what a secret is, and hiding it
+    checkreport  <- (nothing)                  a self-check's result and its display bundle
+    encoding     <- errors                     base64 at the edge, (de)serializers
+    binder       <- errors                     Binder detection, public URLs, the oci-target guard
+    localctl     <- errors                     find or start localoci over HTTP (never imports it)
+    connect      <- binder, errors, localctl, redact   connect(): target, auth, clients
+    streams      <- connect, errors            get or create the lab stream; clean up
+    publish      <- encoding, errors, limits   PutMessages in batches, throttled entries retried
+    consume      <- encoding, errors, limits   cursors; the GetMessages loop as an iterator
+    frames       <- consume, encoding          messages and deliveries as DataFrames
+    groups       <- (nothing)                  a consumer group's state and lag (GetGroup)
+    throttle     <- encoding, limits           offering load past the limit; chunks over 1 MiB
+    workers      <- consume, encoding, errors, frames, groups, limits, publish   background threads
+    functions    <- (nothing)                  the hello function and its deployment spec (package data)
+    gateway      <- connect, consume, encoding, errors, functions, streams   deploy and call hello
+    charts       <- (nothing)                  every chart: plot_x(frame, ax=None, **kw) -> Axes
+    live         <- (nothing)                  a chart that redraws while work runs (widget)
+    widgets      <- consume, encoding, frames, publish   the cursor picker, the produce form
+    checks       <- checkreport, consume, encoding, errors, gateway, groups, workers   every check_*
+    doctor       <- connect, errors, localctl  doctor(): the setup, step by step
+    cli          <- connect, redact            the OCI CLI beside the SDK
+    report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
+    __main__     <- report                     python -m labhelpers report ...
+
+This module (the package) re-exports the common names and is imported by none of them.
+
 Exceptions (each message names the fix)::
 
-    LabConfigError      connect(): no config file, bad profile, localoci not reachable ...
-    StreamError         the lab stream is missing or not usable
-    PublishError        entries refused for a reason other than throttling (.failed, .result)
-    ConsumeError        GetMessages failed for a reason retrying will not fix (expired cursor ...)
-    DecodeError         a message is not what the deserializer expects (not UTF-8, not JSON)
+    LabError                    the root: ``except LabError`` catches every one below
+    ├── LabConfigError          connect(): no config file, bad profile, Binder refuses oci ...
+    ├── LocalOCIError           localoci is not reachable and could not be started (localctl)
+    ├── StreamError             the lab stream is missing or not usable
+    ├── PublishError            entries refused for a reason other than throttling (.failed, .result)
+    ├── ConsumeError            GetMessages failed for a reason retrying will not fix (expired cursor ...)
+    ├── DecodeError             a message is not what the deserializer expects (not UTF-8, not JSON)
+    ├── GatewaySetupError       deploy_hello: a resource missing on OCI, a path prefix taken
+    └── ReportError             a report could not be built
+        ├── NotebookNotFound    export_report() cannot tell which notebook it runs in
+        └── ChromiumNotFound    --format pdf without a Chromium
+
+Each also keeps its built-in base: ``DecodeError`` is a ``ValueError``, the others are
+``RuntimeError``.  The SDK's ``oci.exceptions.ServiceError`` is never wrapped.
 """
 
 from .charts import plot_offsets, plot_partitions, plot_throughput, throughput
@@ -23,10 +64,9 @@ from .checks import (
     check_keyed_publish,
     check_latest_sees_only_new,
 )
-from .connect import Lab, LabConfigError, connect
+from .connect import Lab, connect
 from .consume import (
     CURSOR_TYPES,
-    ConsumeError,
     Consumer,
     Message,
     consume,
@@ -35,7 +75,6 @@ from .consume import (
     decode,
 )
 from .encoding import (
-    DecodeError,
     b64decode,
     b64encode,
     from_json,
@@ -45,9 +84,19 @@ from .encoding import (
     to_json,
     to_text,
 )
+from .errors import (
+    ConsumeError,
+    DecodeError,
+    GatewaySetupError,
+    LabConfigError,
+    LabError,
+    PublishError,
+    ReportError,
+    StreamError,
+)
 from .frames import recent_messages, to_frame
-from .publish import Ack, PublishError, PublishResult, publish
-from .streams import StreamError, delete_lab_streams, find_stream, get_or_create_stream
+from .publish import Ack, PublishResult, publish
+from .streams import delete_lab_streams, find_stream, get_or_create_stream
 
 
 def export_report(*args, **kwargs):
@@ -58,8 +107,9 @@ def export_report(*args, **kwargs):
 
 
 __all__ = [
-    "CURSOR_TYPES", "Ack", "export_report", "CheckReport", "ConsumeError", "Consumer", "DecodeError", "Lab", "LabConfigError",
-    "Message", "PublishError", "PublishResult", "StreamError", "b64decode", "b64encode", "check_count",
+    "CURSOR_TYPES", "Ack", "export_report", "CheckReport", "ConsumeError", "Consumer", "DecodeError",
+    "GatewaySetupError", "Lab", "LabConfigError", "LabError", "Message", "PublishError", "PublishResult",
+    "ReportError", "StreamError", "b64decode", "b64encode", "check_count",
     "check_cursor_starts_at", "check_keyed_publish", "check_latest_sees_only_new", "connect", "consume",
     "create_cursor", "create_group_cursor", "decode", "delete_lab_streams", "find_stream", "from_json",
     "from_text", "get_or_create_stream", "plot_offsets", "plot_partitions", "plot_throughput", "publish",

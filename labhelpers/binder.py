@@ -14,14 +14,16 @@ the browser, ``<jupyter base>/proxy/18730/_gateway/<key>/v1/hello``.
   insists (``insist=True`` or ``LAB_INSIST_OCI=1``): a Binder session is a shared, public
   machine, and an API key pasted there can outlive the session.
 
-Raises ``labhelpers.connect.LabConfigError`` (imported when needed, so that ``connect`` can
-import this module).
+Raises :class:`labhelpers.errors.LabConfigError` (``connect`` imports this module, never the
+other way round).
 """
 
 from __future__ import annotations
 
 import os
 from urllib.parse import urlsplit, urlunsplit
+
+from .errors import LabConfigError
 
 __all__ = ["on_binder", "under_jupyterhub", "public_url", "guard_oci_target", "BINDER_ENV", "LOOPBACK"]
 
@@ -105,7 +107,7 @@ def guard_oci_target(target: str, insist: bool = False) -> None:
 
     Raises
     ------
-    labhelpers.connect.LabConfigError
+    labhelpers.errors.LabConfigError
         On Binder with ``target == "oci"`` and no insistence; the message names both ways out.
 
     Examples
@@ -117,8 +119,6 @@ def guard_oci_target(target: str, insist: bool = False) -> None:
         return
     if insist or _flag("LAB_INSIST_OCI"):
         return
-    from .connect import LabConfigError
-
     raise LabConfigError(
         "This is a public Binder session: anything you put here (an API key, ~/.oci/config, a "
         "session token) runs on a shared machine you do not control, and can outlive the session. "

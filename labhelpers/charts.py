@@ -1,6 +1,19 @@
-"""Charts with matplotlib's helper signature: ``plot_x(frame, ax=None, **kw) -> Axes``.
+"""Every chart of the lab, with matplotlib's helper signature: ``plot_x(frame, ax=None, **kw) -> Axes``.
 
 They never call ``plt.show()``; in a notebook the figure shows because it is the cell's result.
+Each draws a DataFrame that another module builds:
+
+=====================  ===================================================================
+chart                  its frame
+=====================  ===================================================================
+:func:`plot_partitions` messages (:func:`labhelpers.frames.to_frame`): where the keys landed
+:func:`plot_offsets`    messages: offset against append time, per partition
+:func:`plot_throughput` messages, bucketed by :func:`throughput`
+:func:`plot_lag`        :meth:`labhelpers.workers.LagRecorder.frame`: latest vs committed
+:func:`plot_assignments` :func:`labhelpers.frames.deliveries_frame`: who read what, when
+:func:`plot_rates`      :meth:`labhelpers.throttle.ThrottleRun.rates`: offered vs accepted
+:func:`plot_throttled`  :meth:`labhelpers.throttle.ThrottleRun.rates`: refused entries
+=====================  ===================================================================
 """
 
 from __future__ import annotations
@@ -8,6 +21,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+__all__ = [
+    "plot_assignments", "plot_lag", "plot_offsets", "plot_partitions", "plot_rates", "plot_throttled",
+    "plot_throughput", "throughput",
+]
 
 if TYPE_CHECKING:  # pyplot is imported when a chart is drawn, not when labhelpers is imported
     from matplotlib.axes import Axes
@@ -83,4 +101,77 @@ def plot_throughput(frame: pd.DataFrame, ax: Axes | None = None, freq: str = "1s
     ax.set_ylabel(f"{what}/s")
     ax.set_title(f"Throughput ({what} per second, {freq} buckets)")
     _time_axis(ax)
+    return ax
+
+
+# -- consumer groups (notebook 05) ---------------------------------------------------------------
+
+
+def plot_lag(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
+    """Per partition, over time: the latest offset (dashed) and the group's committed offset (solid).
+
+    The vertical gap between a partition's two lines is its lag.
+    """
+    import matplotlib
+
+    ax = _ax(ax)
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    for n, (partition, part) in enumerate(frame.groupby("partition")):
+        c = colors[n % len(colors)]
+        ax.step(part["time"], part["latest_offset"], where="post", linestyle="--", color=c,
+                label=f"partition {partition}: latest", **kw)
+        ax.step(part["time"], part["committed_offset"], where="post", color=c,
+                label=f"partition {partition}: committed", **kw)
+    ax.set_xlabel("time (UTC)")
+    ax.set_ylabel("offset")
+    ax.set_title("Consumer group lag: latest vs committed offset")
+    if not frame.empty:
+        ax.legend(fontsize="small", ncols=2)
+        ax.figure.autofmt_xdate()
+    return ax
+
+
+def plot_assignments(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
+    """Who read which partition when: one dot per batch, partition against time, coloured by instance."""
+    ax = _ax(ax)
+    if not frame.empty:
+        per_batch = frame.groupby(["instance", "batch", "partition"], as_index=False)["received"].min()
+        for instance, part in per_batch.groupby("instance"):
+            ax.scatter(part["received"], part["partition"], label=instance, s=kw.pop("s", 25), **kw)
+        ax.set_yticks(sorted(frame["partition"].unique()))
+        ax.legend(title="instance", fontsize="small")
+        ax.figure.autofmt_xdate()
+    ax.set_xlabel("received (UTC)")
+    ax.set_ylabel("partition")
+    ax.set_title("Which instance read which partition")
+    return ax
+
+
+# -- throttling (notebook 06) --------------------------------------------------------------------
+
+
+def plot_rates(frame: pd.DataFrame, ax: Axes | None = None, limit: float = 1.0, **kw) -> Axes:
+    """Offered versus accepted MiB/s per time bucket (``ThrottleRun.rates()``), with the limit."""
+    ax = _ax(ax)
+    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 1.0
+    t = list(frame["t"]) + [float(frame["t"].iloc[-1]) + width] if len(frame) else []
+    for column, label in (("offered_mib_s", "offered"), ("accepted_mib_s", "accepted")):
+        values = list(frame[column]) + [float(frame[column].iloc[-1])] if len(frame) else []
+        ax.step(t, values, where="post", label=label, **kw)
+    ax.axhline(limit, color="grey", linestyle=":", label=f"limit: {limit:g} MiB/s per partition")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("MiB/s")
+    ax.set_title("One partition: offered versus accepted")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_throttled(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
+    """Throttled entries per time bucket (``ThrottleRun.rates()``)."""
+    ax = _ax(ax)
+    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 0.5
+    ax.bar(frame["t"], frame["throttled"], width=width * 0.9, align="edge", color=kw.pop("color", "tab:red"), **kw)
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("throttled entries")
+    ax.set_title("Entries refused with a per-entry 429")
     return ax

@@ -30,15 +30,13 @@ from typing import Any
 import oci
 
 from . import localctl
+from .binder import guard_oci_target
+from .errors import LabConfigError
 from .redact import redact
 
 TARGETS = ("local", "oci")
 AUTHS = ("api_key", "security_token", "instance_principal", "resource_principal")
 SECRET_SETTINGS = {"user", "tenancy", "fingerprint", "key_file", "compartment"}
-
-
-class LabConfigError(RuntimeError):
-    """The lab cannot connect; the message names the fix."""
 
 
 @dataclass(frozen=True)
@@ -232,8 +230,6 @@ def connect(
         raise LabConfigError(f"target must be 'local' or 'oci', not {target!r}. Set LAB_TARGET=local or LAB_TARGET=oci.")
     if target == "oci":
         # Real keys do not belong on a public Binder: refuse unless the learner insists.
-        from .binder import guard_oci_target
-
         guard_oci_target(target, insist=insist)
     settings = [Setting("target", target, target_src)]
     if target == "local":

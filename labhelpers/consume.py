@@ -9,7 +9,6 @@ a time, or a number of empty rounds).
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -20,15 +19,16 @@ from typing import Any
 import oci
 
 from .encoding import Deserializer, b64decode, from_text, text_or_bytes
+from .errors import ConsumeError
+from .limits import GETS_PER_SECOND, wait_ms
+
+__all__ = [
+    "CURSOR_TYPES", "GETS_PER_SECOND", "GROUP_CURSOR_TYPES", "ConsumeError", "Consumer", "Message", "consume",
+    "create_cursor", "create_group_cursor", "decode",
+]
 
 CURSOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_OFFSET", "AFTER_OFFSET", "AT_TIME")
 GROUP_CURSOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_TIME")
-GETS_PER_SECOND = 5.0
-_WAIT = re.compile(r"next request can be made in (\d+) ms")
-
-
-class ConsumeError(RuntimeError):
-    """GetMessages failed for a reason retrying will not fix; the message names the fix."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Consumer:
     Attributes after (or during) iteration: ``cursors`` (the next cursor per source),
     ``calls``, ``empty_batches``, ``throttled`` (429s absorbed), ``count``.
     Call :meth:`stop` from another thread to end the iteration promptly.
+    :func:`labhelpers.frames.read_frame` reads one straight into a DataFrame.
     """
 
     def __init__(
@@ -167,8 +168,7 @@ class Consumer:
             except oci.exceptions.ServiceError as exc:
                 if exc.status == 429:
                     self.throttled += 1
-                    m = _WAIT.search(exc.message or "")
-                    self._next_call[source] = time.monotonic() + (int(m.group(1)) / 1000 if m else 0.5)
+                    self._next_call[source] = time.monotonic() + wait_ms(exc.message) / 1000
                     continue
                 raise ConsumeError(_explain(exc)) from None
             self.calls += 1
@@ -212,18 +212,6 @@ class Consumer:
                 self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty for s in self.cursors
             ) and self._stop.wait(self.empty_wait):
                 return
-
-    def to_frame(self, value: str = "text"):
-        """Read everything this consumer yields into a DataFrame (the fast path for big reads)."""
-        import pandas as pd
-
-        from .frames import COLUMNS, frame_from_sdk
-
-        frames = [frame_from_sdk(batch, value=value) for batch in self.batches()]
-        if not frames:
-            return pd.DataFrame(columns=COLUMNS)
-        return pd.concat(frames, ignore_index=True).sort_values(["partition", "offset"], kind="stable",
-                                                                 ignore_index=True)
 
     def __iter__(self) -> Iterator[Message]:
         for batch in self.batches():

@@ -21,7 +21,8 @@ from urllib.parse import urlparse
 import oci
 
 from . import localctl
-from .connect import LabConfigError, connect, mask
+from .connect import connect, mask
+from .errors import LabConfigError
 
 
 @dataclass(frozen=True)

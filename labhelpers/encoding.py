@@ -22,12 +22,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .errors import DecodeError
+
+__all__ = [
+    "DecodeError", "Deserializer", "Serializer", "b64decode", "b64encode", "from_json", "from_text", "raw",
+    "text_or_bytes", "to_json", "to_text",
+]
+
 Serializer = Callable[[Any], bytes]
 Deserializer = Callable[[bytes], Any]
-
-
-class DecodeError(ValueError):
-    """Bytes that are not what the deserializer expects (the message says what they look like)."""
 
 
 def b64encode(data: bytes | str) -> str:

@@ -1,4 +1,11 @@
-"""Messages as pandas DataFrames: what the lab's tables and charts are built from."""
+"""Messages as pandas DataFrames: what the lab's tables and charts are built from.
+
+* :func:`to_frame` -- labhelpers :class:`~labhelpers.consume.Message` records, one row each;
+* :func:`frame_from_sdk` -- the same table straight from SDK messages (the fast path);
+* :func:`read_frame` -- everything a :class:`~labhelpers.consume.Consumer` yields, as one table;
+* :func:`recent_messages` -- what the Console's *Load Messages* shows;
+* :func:`deliveries_frame` -- what consumer-group instances received, one row per delivery.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,16 @@ import binascii
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import oci
 import pandas as pd
 
-from .consume import Message, consume
+from .consume import Consumer, Message, consume
 from .encoding import from_json, from_text, text_or_bytes
+
+__all__ = ["COLUMNS", "deliveries_frame", "frame_from_sdk", "read_frame", "recent_messages", "to_frame"]
 
 COLUMNS = ["partition", "offset", "key", "value", "timestamp", "size", "stream"]
 
@@ -115,3 +125,33 @@ def frame_from_sdk(messages: list, value: str = "text") -> pd.DataFrame:
         columns=COLUMNS,
     )
     return frame.sort_values(["partition", "offset"], kind="stable").reset_index(drop=True)
+
+
+def read_frame(consumer: Consumer, value: str = "text") -> pd.DataFrame:
+    """Read everything ``consumer`` yields into one DataFrame (the fast path for big reads).
+
+    Batch by batch through :func:`frame_from_sdk`, with the consumer's own pacing and stop
+    rules; ``value`` as there.  Sorted by partition and offset.
+    """
+    frames = [frame_from_sdk(batch, value=value) for batch in consumer.batches()]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True).sort_values(["partition", "offset"], kind="stable",
+                                                             ignore_index=True)
+
+
+DELIVERY_COLUMNS = ["instance", "batch", "partition", "offset", "key", "value", "received"]
+
+
+def deliveries_frame(instances: Iterable[Any]) -> pd.DataFrame:
+    """One row per delivery: instance, batch, partition (int), offset, key, value, received.
+
+    ``instances`` are :class:`labhelpers.workers.GroupInstance` objects (anything with a
+    ``deliveries`` list of :class:`labhelpers.workers.Delivery`).
+    """
+    rows = [d for i in instances for d in list(i.deliveries)]
+    frame = pd.DataFrame([d.__dict__ for d in rows], columns=DELIVERY_COLUMNS)
+    if not frame.empty:
+        frame["partition"] = frame["partition"].astype(int)
+        frame["received"] = pd.to_datetime(frame["received"], utc=True)
+    return frame

@@ -5,25 +5,34 @@ Every service call is the official SDK's (``FunctionsManagementClient``, ``Gatew
 ``DeploymentClient``); calls to the deployment are plain HTTP with ``requests``, as curl or
 Postman would make them.
 
+Why one long module (about 540 lines): :func:`deploy_hello`, :func:`undeploy_hello` and
+:func:`oci_setup_steps` must agree on the same four resources, their display names, their
+tags and the order they are made and removed in, and the setup steps alone are 60 lines of
+commands.  Split, one deployment's life would be read across three files.
+
 What :func:`deploy_hello` does, find-or-create by display name so that it is safe to re-run:
 
 =============  ====================  =======================================================
 resource       display name          local target               oci target
 =============  ====================  =======================================================
 application    ``lab-app``           created                    must exist (``fn create app``)
-function       ``hello``             created from               must exist (``fn deploy``), or
-                                     ``functions/hello/``       ``$HELLO_FUNCTION_OCID``
+function       ``hello``             created from the folder    must exist (``fn deploy``), or
+                                     :data:`HELLO_DIR`          ``$HELLO_FUNCTION_OCID``
 gateway        ``lab-apigw``         created                    must exist, or ``$LAB_GATEWAY_OCID``
 deployment     ``lab-hello-api``     created or updated from    same: from the same
                                      ``api_deployment.json``    ``api_deployment.json``
 =============  ====================  =======================================================
 
+The function and its ``api_deployment.json`` ship inside labhelpers
+(:mod:`labhelpers.functions`: ``HELLO_DIR`` is ``labhelpers/functions/hello/`` in a checkout).
 The function's config ``STREAM_OCID`` and ``STREAM_MESSAGES_ENDPOINT`` are set to the lab
 stream's (and updated when the stream changed).  Nothing is ever built: on OCI the image is
 the one ``fn deploy`` pushed.  :func:`oci_setup_steps` prints what a learner does first.
+Waits for a resource's state are the SDK's own (``oci.wait_until``).
 
 Everything created is tagged ``lab=oci-streaming-lab``, ``lab-owner=<you>``;
-:func:`undeploy_hello` deletes only resources carrying both tags.
+:func:`undeploy_hello` deletes only resources carrying both tags.  Notebook 04's check,
+:func:`labhelpers.checks.check_event_for_name`, reads the events :func:`hello_events` finds.
 
 Exceptions::
 
@@ -41,18 +50,16 @@ from typing import Any
 import oci
 import requests
 
-from localoci.faas.spec import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
-
-from .checks import CheckReport
 from .connect import Lab
 from .consume import Message, consume
 from .encoding import text_or_bytes
+from .errors import GatewaySetupError
+from .functions import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
 from .streams import LAB_TAG
 
 __all__ = [
     "APPLICATION", "FUNCTION", "GATEWAY", "GatewaySetupError", "HelloDeployment", "Invocation",
-    "check_event_for_name", "deploy_hello", "hello_events", "invoke_hello", "oci_setup_steps",
-    "undeploy_hello",
+    "deploy_hello", "hello_events", "invoke_hello", "oci_setup_steps", "undeploy_hello",
 ]
 
 APPLICATION = "lab-app"
@@ -60,10 +67,6 @@ FUNCTION = "hello"
 GATEWAY = "lab-apigw"
 GONE = ("DELETING", "DELETED", "FAILED")
 M, G = oci.functions.models, oci.apigateway.models
-
-
-class GatewaySetupError(RuntimeError):
-    """Something deploy_hello needs is missing or taken; the message names the fix."""
 
 
 @dataclass(frozen=True)
@@ -170,27 +173,39 @@ def _ours(lab: Lab, obj: Any) -> bool:
     return tags.get("lab") == LAB_TAG and tags.get("lab-owner") == lab.owner
 
 
-def _wait(get: Any, ident: str, until: str = "ACTIVE", timeout: float = 600.0) -> Any:
-    """Poll ``get(ident)`` until ``lifecycle_state == until`` (what ``oci.wait_until`` does, but
-    polling sooner at first); with ``until="GONE"`` wait for a 404 or a deleted state."""
-    delay, deadline = 0.05, time.monotonic() + timeout
-    while True:
-        try:
-            obj = get(ident).data
-        except oci.exceptions.ServiceError as exc:
-            if exc.status == 404 and until == "GONE":
-                return None
-            raise
-        state = obj.lifecycle_state
-        if state == until or (until == "GONE" and state == "DELETED"):
-            return obj
-        if until != "GONE" and state in GONE:
-            raise GatewaySetupError(f"{obj.display_name} is {state}, not {until}: see the Console "
-                                    f"(work requests) for why.")
-        if time.monotonic() > deadline:
-            raise GatewaySetupError(f"{obj.display_name} is still {state} after {timeout:.0f} s.")
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+def _wait(client: Any, get: Any, ident: str, until: str = "ACTIVE", timeout: float = 600.0) -> Any:
+    """Wait with the SDK's own waiter, ``oci.wait_until``, until ``lifecycle_state == until``;
+    with ``until="GONE"`` until a 404 or a deleted state (then None).
+
+    The waiter looks at once, then after 1, 2, 4 s ... (at most 5 s apart here): on OCI a
+    gateway or a deployment takes about a minute, and locally the first look often finds the
+    resource ready already.  A state that can no longer become ``until`` ends the wait at once.
+    """
+    try:
+        first = get(ident)
+    except oci.exceptions.ServiceError as exc:
+        if exc.status == 404 and until == "GONE":
+            return None
+        raise
+    name = getattr(first.data, "display_name", ident)
+
+    def settled(response: Any) -> bool:
+        state = response.data.lifecycle_state
+        return state == until or (until == "GONE" and state == "DELETED") or (until != "GONE" and state in GONE)
+
+    try:
+        response = oci.wait_until(client, first, evaluate_response=settled, max_interval_seconds=5,
+                                  max_wait_seconds=timeout, succeed_on_not_found=until == "GONE")
+    except oci.exceptions.MaximumWaitTimeExceeded:
+        raise GatewaySetupError(f"{name} is still not {until} after {timeout:.0f} s: see the Console "
+                                f"(work requests).") from None
+    if response is oci.util.WAIT_RESOURCE_NOT_FOUND:
+        return None
+    obj = response.data
+    if until != "GONE" and obj.lifecycle_state != until:
+        raise GatewaySetupError(f"{obj.display_name} is {obj.lifecycle_state}, not {until}: see the Console "
+                                f"(work requests) for why.")
+    return obj
 
 
 # -- find ----------------------------------------------------------------------------------------
@@ -235,8 +250,8 @@ def deploy_hello(
     Idempotent: each resource is looked up by display name first, so running it twice
     creates nothing the second time.  The function's config gets ``STREAM_OCID`` and
     ``STREAM_MESSAGES_ENDPOINT`` of ``stream`` (updated if they changed); the deployment's
-    specification is ``functions/hello/api_deployment.json`` with the function's OCID filled
-    in (updated if it names another function).
+    specification is ``api_deployment.json`` (:data:`labhelpers.functions.SPEC_FILE`) with the
+    function's OCID filled in (updated if it names another function).
 
     Parameters
     ----------
@@ -313,7 +328,7 @@ def deploy_hello(
             fn = fm.get_function(fn.id).data   # newer API versions answer Update without the body
             actions.append(f"updated {fn.display_name}'s config: " + ", ".join(
                 k for k in wanted if current.get(k) != wanted[k]))
-    fn = _wait(fm.get_function, fn.id)
+    fn = _wait(fm, fm.get_function, fn.id)
 
     if gw is None:
         gw = gc.create_gateway(G.CreateGatewayDetails(
@@ -322,7 +337,7 @@ def deploy_hello(
         actions.append(f"created gateway {GATEWAY}")
     else:
         actions.append(f"found gateway {gw.display_name}")
-    gw = _wait(gc.get_gateway, gw.id)
+    gw = _wait(gc, gc.get_gateway, gw.id)
 
     spec = load_deployment_spec(fn.id)
     name = f"lab-{function_name}-api"
@@ -346,7 +361,7 @@ def deploy_hello(
                     "path_prefix=...") from None
             raise
         actions.append(f"created deployment {name} at {prefix} from {SPEC_FILE.name}")
-    dep = _wait(dc.get_deployment, dep.id)
+    dep = _wait(dc, dc.get_deployment, dep.id)
     return HelloDeployment(app, fn, gw, dep, tuple(actions))
 
 
@@ -359,7 +374,7 @@ def _source(lab: Lab, fm, app_id: str) -> Any:
                else _find_function(fm, app_id, FUNCTION))
     if primary is None:
         raise GatewaySetupError(
-            "No function 'hello' in the application yet. Deploy it first: `cd functions/hello && "
+            f"No function 'hello' in the application yet. Deploy it first: `cd {HELLO_DIR} && "
             "fn -v deploy --app lab-app` (see oci_setup_steps()), or set HELLO_FUNCTION_OCID.")
     image = getattr(primary.source_details, "image", None)
     if not image:
@@ -427,36 +442,6 @@ def hello_events(client: oci.streaming.StreamClient, stream: Any, name: str | No
     return out
 
 
-def check_event_for_name(client: oci.streaming.StreamClient, stream: Any, name: object,
-                         found: object = None) -> bool:
-    """04: a call through the gateway with ``name`` left an event keyed ``name`` in the stream,
-    and ``found`` (the learner's message) is that event."""
-    report = CheckReport(f"your call to hello left an event keyed {name!r}")
-    if not isinstance(name, str) or not name.strip():
-        report.expect(False, "", "`my_name` should be the name you sent, as a string (e.g. \"Ada\").")
-        return report.show()
-    events = hello_events(client, stream, name)
-    if not report.expect(bool(events), f"the stream holds {len(events)} hello event(s) keyed {name!r}",
-                         f"no hello event keyed {name!r} in the stream: call invoke_hello(hello, my_name) "
-                         "(or curl) and check that it answered 200."):
-        return report.show()
-    via_http = [e for e in events if e.value.get("via") == "http"]
-    report.expect(bool(via_http), "at least one came through the API Gateway (via http)",
-                  "they were all direct invokes, not HTTP calls through the gateway: POST to hello.url.")
-    report.expect(all(e.value.get("name") == name and e.value.get("callId") for e in events),
-                  "each event's JSON names you and carries the call id",
-                  "an event's JSON does not match the name or lacks a callId.")
-    if not isinstance(found, Message):
-        report.expect(False, "", "`my_event` should be the message you found (a labhelpers Message, e.g. "
-                                 "from consume(...) or hello_events(...)).")
-    else:
-        same = any((e.partition, e.offset) == (found.partition, found.offset) for e in events)
-        report.expect(same, f"`my_event` is your event: partition {found.partition}, offset {found.offset}",
-                      f"`my_event` (partition {found.partition}, offset {found.offset}) is not a hello event "
-                      f"keyed {name!r}.")
-    return report.show()
-
-
 # -- clean up ----------------------------------------------------------------------------------------
 
 def undeploy_hello(lab: Lab) -> list[str]:
@@ -469,7 +454,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
     fm, gc, dc = _clients(lab)
     deleted: list[str] = []
 
-    def delete(what: str, call: Any, ident: str, get: Any | None = None) -> None:
+    def delete(what: str, client: Any, call: Any, ident: str, get: Any | None = None) -> None:
         try:
             call(ident)
         except oci.exceptions.ServiceError as exc:
@@ -477,7 +462,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
                 return
             raise
         if get is not None:
-            _wait(get, ident, until="GONE")
+            _wait(client, get, ident, until="GONE")
         deleted.append(what)
 
     gateways = [g for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
@@ -491,17 +476,17 @@ def undeploy_hello(lab: Lab) -> list[str]:
     for gw in gateways:
         for d in _deployments(lab, dc, gw.id):
             if _ours(lab, d):
-                delete(f"deployment {d.display_name}", dc.delete_deployment, d.id, dc.get_deployment)
+                delete(f"deployment {d.display_name}", dc, dc.delete_deployment, d.id, dc.get_deployment)
     app = _find_application(lab, fm)
     if app is not None:
         for f in fm.list_functions(app.id).data:
             if _ours(lab, f) and f.lifecycle_state not in GONE:
-                delete(f"function {f.display_name}", fm.delete_function, f.id)
+                delete(f"function {f.display_name}", fm, fm.delete_function, f.id)
         if _ours(lab, app) and not [f for f in fm.list_functions(app.id).data if f.lifecycle_state not in GONE]:
-            delete(f"application {app.display_name}", fm.delete_application, app.id)
+            delete(f"application {app.display_name}", fm, fm.delete_application, app.id)
     for gw in gateways:
         if _ours(lab, gw) and not _deployments(lab, dc, gw.id):
-            delete(f"gateway {gw.display_name}", gc.delete_gateway, gw.id, gc.get_gateway)
+            delete(f"gateway {gw.display_name}", gc, gc.delete_gateway, gw.id, gc.get_gateway)
     return deleted
 
 
@@ -538,9 +523,10 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
      fn update context api-url https://functions.{lab.config.get('region')}.oci.oraclecloud.com
      fn update context registry <region-key>.ocir.io/<namespace>/lab
 
-3. The application and the function, from this repository's functions/hello (built by fn, not here):
+3. The application and the function, from the hello folder that ships with labhelpers
+   (labhelpers/functions/hello in the repository; built by fn, not here):
      fn create app {app} --annotation oracle.com/oci/subnetIds='["<function subnet ocid>"]'
-     cd functions/hello && fn -v deploy --app {app}
+     cd {HELLO_DIR} && fn -v deploy --app {app}
      fn config function {app} hello STREAM_OCID {stream.id}
      fn config function {app} hello STREAM_MESSAGES_ENDPOINT {stream.messages_endpoint}
      export HELLO_FUNCTION_OCID=$(oci fn function list --application-id $(oci fn application list \\
@@ -551,9 +537,9 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
      oci api-gateway gateway create -c $LAB_COMPARTMENT_ID --endpoint-type PUBLIC \\
          --subnet-id <public subnet ocid> --display-name {GATEWAY} --wait-for-state ACTIVE
 
-5. Then deploy_hello() creates (or updates) the deployment from functions/hello/api_deployment.json.
+5. Then deploy_hello() creates (or updates) the deployment from {SPEC_FILE.name} in that folder.
    The CLI equivalent, with the same file:
-     envsubst < functions/hello/api_deployment.json > /tmp/api_deployment.json
+     envsubst < {SPEC_FILE} > /tmp/api_deployment.json
      oci api-gateway deployment create -c $LAB_COMPARTMENT_ID --gateway-id <gateway ocid> \\
          --path-prefix {os.environ.get('LAB_PATH_PREFIX') or PATH_PREFIX} --display-name lab-hello-api \\
          --specification file:///tmp/api_deployment.json

@@ -8,7 +8,6 @@ never dropped silently.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,11 +16,12 @@ from typing import Any
 import oci
 
 from .encoding import Serializer, b64encode, to_text
+from .errors import PublishError
+from .limits import MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, MIB, wait_ms
 
-MIB = 1024 * 1024
-MAX_BATCH_BYTES = MIB
-MAX_BATCH_MESSAGES = 5000
-_WAIT = re.compile(r"next request can be made in (\d+) ms")
+__all__ = ["MAX_BATCH_BYTES", "MAX_BATCH_MESSAGES", "MIB", "Ack", "PublishError", "PublishResult", "publish"]
+
+MAX_BATCH_BYTES = MAX_REQUEST_BYTES
 THROTTLE_CODES = {"429", "TooManyRequests"}
 
 
@@ -61,22 +61,6 @@ class PublishResult:
                 f"partitions {self.partitions()}>")
 
 
-class PublishError(RuntimeError):
-    """Some entries were refused for a reason other than throttling.
-
-    ``failed`` lists ``(index, error, error_message)``; ``result`` holds what did land.
-    """
-
-    def __init__(self, failed: list[tuple[int, str, str]], result: PublishResult):
-        self.failed = failed
-        self.result = result
-        first = failed[0]
-        super().__init__(
-            f"{len(failed)} message(s) were not published (first: #{first[0]}: {first[1]}: {first[2]}); "
-            f"{result.count} were. Nothing was dropped silently: see .failed."
-        )
-
-
 def _entries(messages: Any, key: Any, serializer: Serializer) -> list[tuple[bytes | None, bytes]]:
     if isinstance(messages, str | bytes) or not isinstance(messages, Iterable):
         messages = [messages]
@@ -92,7 +76,8 @@ def _entries(messages: Any, key: Any, serializer: Serializer) -> list[tuple[byte
 
 
 def _batches(items: list[tuple[int, bytes | None, bytes]]) -> Iterable[list[tuple[int, bytes | None, bytes]]]:
-    batch, size = [], 0
+    batch: list[tuple[int, bytes | None, bytes]] = []
+    size = 0
     for item in items:
         n = len(item[2]) + (len(item[1]) if item[1] else 0)
         if n > MAX_BATCH_BYTES:
@@ -162,7 +147,7 @@ def publish(
     try:
         while pending:
             retry: list[tuple[int, bytes | None, bytes]] = []
-            wait_ms = 0
+            wait = 0
             for batch in _batches(pending):
                 details = oci.streaming.models.PutMessagesDetails(messages=[
                     oci.streaming.models.PutMessagesDetailsEntry(
@@ -176,8 +161,7 @@ def publish(
                         if entry.error in THROTTLE_CODES or "throttled" in (entry.error_message or ""):
                             retry.append((i, k, v))
                             result.throttled_entries += 1
-                            m = _WAIT.search(entry.error_message or "")
-                            wait_ms = max(wait_ms, int(m.group(1)) if m else 500)
+                            wait = max(wait, wait_ms(entry.error_message))
                         else:
                             failed.append((i, entry.error, entry.error_message or ""))
                     else:
@@ -192,13 +176,13 @@ def publish(
                     retry = sorted(retry + rest, key=lambda it: it[0])
                     break
             if retry:
-                waited += wait_ms / 1000
+                waited += wait / 1000
                 if waited > max_wait_s:
                     raise TimeoutError(
                         f"throttled for over {max_wait_s:.0f} s; {len(acks)} messages were published. "
                         "Publish less at once, or use more partitions (1 MiB/s each)."
                     )
-                time.sleep(wait_ms / 1000)
+                time.sleep(wait / 1000)
             pending = [it for it in retry if it[0] not in acks]
     finally:
         if bar is not None:

@@ -6,10 +6,13 @@
   entries (in order); with ``False`` it resends at once, as a naive loop does.
 * :class:`ThrottleRun` -- the record: ``frame()`` per request, ``rates()`` per time bucket
   (offered and accepted bytes per second, throttled entries), ``accepted_rate()`` while
-  throttled.  Charts: :func:`plot_rates`, :func:`plot_throttled`.
+  throttled.  Charts: :func:`labhelpers.charts.plot_rates`, :func:`labhelpers.charts.plot_throttled`.
 * :func:`chunk` / :func:`reassemble` -- a payload over 1 MiB as several messages with the same key
   (so they stay in order in one partition), and back.
-* :func:`check_reassembled`, :func:`check_ordered_publish` -- checks for notebook 06's exercises.
+* :func:`wait_ms` -- the wait a throttling message names (:mod:`labhelpers.limits`).
+
+Notebook 06's checks (:func:`~labhelpers.checks.check_reassembled`,
+:func:`~labhelpers.checks.check_ordered_publish`) are in :mod:`labhelpers.checks`.
 
 Every loop here has a hard time limit; nothing waits forever.
 """
@@ -18,45 +21,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-import matplotlib.pyplot as plt
 import oci
 import pandas as pd
-from matplotlib.axes import Axes
 
-from .checks import CheckReport
-from .consume import consume
-from .encoding import b64encode, text_or_bytes
-
-KIB = 1024
-MIB = 1024 * KIB
-LIMIT_BYTES_PER_SECOND = MIB
-MAX_REQUEST_BYTES = MIB
-_WAIT = re.compile(r"next request can be made in (\d+) ms")
+from .encoding import b64encode
+from .limits import KIB, LIMIT_BYTES_PER_SECOND, MAX_REQUEST_BYTES, MIB, wait_ms
 
 __all__ = [
-    "LIMIT_BYTES_PER_SECOND", "MIB", "ThrottleRun", "check_ordered_publish", "check_reassembled", "chunk",
-    "offer_load", "plot_rates", "plot_throttled", "reassemble", "wait_ms",
+    "KIB", "LIMIT_BYTES_PER_SECOND", "MAX_REQUEST_BYTES", "MIB", "ThrottleRun", "chunk", "offer_load",
+    "reassemble", "wait_ms",
 ]
-
-
-def wait_ms(error_message: str | None, default: int = 500) -> int:
-    """The wait a throttling message names: ``... next request can be made in 250 ms`` -> 250.
-
-    >>> wait_ms("Request was throttled because bytes limit exhausted, next request can be made in 250 ms")
-    250
-    >>> wait_ms(None)
-    500
-    """
-    m = _WAIT.search(error_message or "")
-    return int(m.group(1)) if m else default
 
 
 @dataclass
@@ -220,39 +200,6 @@ def offer_load(
     return run
 
 
-def _ax(ax: Axes | None, size: tuple[float, float] = (8, 3.5)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def plot_rates(frame: pd.DataFrame, ax: Axes | None = None, limit: float = 1.0, **kw) -> Axes:
-    """Offered versus accepted MiB/s per time bucket (``ThrottleRun.rates()``), with the limit."""
-    ax = _ax(ax)
-    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 1.0
-    t = list(frame["t"]) + [float(frame["t"].iloc[-1]) + width] if len(frame) else []
-    for column, label in (("offered_mib_s", "offered"), ("accepted_mib_s", "accepted")):
-        values = list(frame[column]) + [float(frame[column].iloc[-1])] if len(frame) else []
-        ax.step(t, values, where="post", label=label, **kw)
-    ax.axhline(limit, color="grey", linestyle=":", label=f"limit: {limit:g} MiB/s per partition")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("MiB/s")
-    ax.set_title("One partition: offered versus accepted")
-    ax.legend(fontsize="small")
-    return ax
-
-
-def plot_throttled(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
-    """Throttled entries per time bucket (``ThrottleRun.rates()``)."""
-    ax = _ax(ax)
-    width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 0.5
-    ax.bar(frame["t"], frame["throttled"], width=width * 0.9, align="edge", color=kw.pop("color", "tab:red"), **kw)
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("throttled entries")
-    ax.set_title("Entries refused with a per-entry 429")
-    return ax
-
-
 # -- messages over 1 MiB -----------------------------------------------------------------------------
 
 _MAGIC = b"LABCHUNK1 "
@@ -300,47 +247,3 @@ def reassemble(values: Iterable[bytes]) -> dict[str, bytes]:
             if hashlib.sha256(payload).hexdigest() == info["sha256"]:
                 done[mid] = payload
     return done
-
-
-# -- checks for notebook 06's exercises ----------------------------------------------------------------
-
-
-def check_reassembled(original: bytes, answer: object) -> bool:
-    """06, exercise 1: the payload read back from the stream equals the one published."""
-    report = CheckReport("a payload over 1 MiB, published in chunks and reassembled")
-    if not isinstance(answer, bytes | bytearray):
-        report.expect(False, "", f"Your answer should be the reassembled bytes (got {type(answer).__name__}).")
-        return report.show()
-    report.expect(len(answer) == len(original), f"{len(answer):,} bytes, as published",
-                  f"{len(answer):,} bytes, but {len(original):,} were published: a chunk is missing?")
-    report.expect(hashlib.sha256(answer).digest() == hashlib.sha256(original).digest(),
-                  "the same bytes (SHA-256 matches)", "the bytes differ: are the chunks in order?")
-    return report.show()
-
-
-def check_ordered_publish(client: oci.streaming.StreamClient, stream: Any, key: str, count: int,
-                          acknowledged: object) -> bool:
-    """06, exercise 2: ``count`` messages with ``key``, values ``"<key> 0"`` ... in order, none lost;
-    ``acknowledged`` is the learner's count of acknowledged messages."""
-    report = CheckReport(f"{count} messages with key {key!r}, in order, none lost")
-    if not isinstance(acknowledged, int) or isinstance(acknowledged, bool):
-        report.expect(False, "", f"Your answer should be the number of messages acknowledged "
-                                 f"(an int; got {type(acknowledged).__name__}).")
-    else:
-        report.expect(acknowledged == count, f"{acknowledged} acknowledged",
-                      f"{acknowledged} acknowledged, not {count}: count the entries without an error.")
-    stream_id = getattr(stream, "id", stream)
-    partitions = [str(p) for p in range(getattr(stream, "partitions", 1))]
-    wanted = [f"{key} {i}" for i in range(count)]
-    seen = [m.value for m in consume(client, stream_id, partitions=partitions, deserializer=text_or_bytes,
-                                     limit=10_000) if m.key == key and isinstance(m.value, str)]
-    firsts = [" ".join(v.split(" ")[:2]) for v in seen]   # "<key> <i>", whatever follows
-    present = [w for w in wanted if w in set(firsts)]
-    report.expect(len(present) == count, f"all {count} messages are in the stream",
-                  f"{count - len(present)} of {count} messages are missing: retry throttled entries, "
-                  "don't drop them.")
-    order = [w for w in dict.fromkeys(firsts) if w in set(wanted)]
-    if order:   # with nothing in the stream, "missing" above already says it all
-        report.expect(order == wanted[: len(order)], "in the order you sent them",
-                      "they are out of order: resend the throttled entries before the ones after them.")
-    return report.show()

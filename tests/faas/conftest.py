@@ -14,7 +14,7 @@ from pathlib import Path
 import oci
 import pytest
 
-from localoci.faas.spec import HELLO_DIR, PATH_PREFIX, load_deployment_spec
+from labhelpers.functions import HELLO_DIR, PATH_PREFIX, load_deployment_spec
 from tests.conftest import LocalOCI, start_localoci
 
 # The probe function imports fdk, which reconfigures logging: never let pytest import it.

@@ -7,7 +7,7 @@ import oci
 import pytest
 import requests
 
-from localoci.faas.spec import HELLO_DIR
+from labhelpers.functions import HELLO_DIR
 
 from .conftest import create_function
 

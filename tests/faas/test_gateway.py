@@ -8,7 +8,7 @@ import oci
 import pytest
 import requests
 
-from localoci.faas.spec import PATH_PREFIX
+from labhelpers.functions import PATH_PREFIX
 
 from .conftest import read_event
 
@@ -171,6 +171,6 @@ def test_spec_loader_is_importable_without_fdk():
     import subprocess
     import sys
 
-    code = ("import sys; from localoci.faas.spec import load_deployment_spec; "
+    code = ("import sys; from labhelpers.functions import load_deployment_spec; "
             "load_deployment_spec('ocid1.fnfunc.oc1..x'); assert 'fdk' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -13,8 +13,8 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 
+from labhelpers.functions import HELLO_DIR
 from localoci import auth
-from localoci.faas.spec import HELLO_DIR
 
 from .conftest import PROBE_DIR, create_function, read_event
 

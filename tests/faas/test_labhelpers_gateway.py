@@ -1,6 +1,9 @@
 """labhelpers.gateway against a localoci of its own: deploy_hello is find-or-create (twice is a
 no-op), follows the stream, invoke_hello reports every status without raising, the event is
-found by key, and undeploy_hello removes only the lab's own resources, twice safely."""
+found by key, and undeploy_hello removes only the lab's own resources, twice safely.
+
+The tests share one server but not an order: each asks ``hello`` for a deployment, which
+deploy_hello finds, or makes again after a test that removed everything."""
 
 from __future__ import annotations
 
@@ -10,11 +13,8 @@ import sys
 import oci
 import pytest
 
-from localoci.faas.spec import PATH_PREFIX
+from labhelpers.functions import HELLO_DIR, PATH_PREFIX
 from tests.conftest import start_localoci
-
-# One server, one deployment, tests in file order: keep them on one xdist worker.
-pytestmark = pytest.mark.xdist_group("labhelpers-gateway")
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +37,25 @@ def glab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def hello(glab):
+def first(glab):
+    """The first deploy_hello on the module's fresh server, whichever test asks first."""
     from labhelpers.gateway import deploy_hello
 
     lab, stream = glab
     return deploy_hello(lab, stream)
 
 
-def test_first_deploy_creates_each_resource_from_the_repository_spec(hello, glab):
+@pytest.fixture
+def hello(first, glab):
+    """The lab's hello deployment as it is now: found (or, after an undeploy, made again)."""
+    from labhelpers.gateway import deploy_hello
+
+    lab, stream = glab
+    return deploy_hello(lab, stream)
+
+
+def test_first_deploy_creates_each_resource_from_the_repository_spec(first, glab):
+    hello = first
     lab, stream = glab
     assert [a.split()[0] for a in hello.actions] == ["created"] * 4
     assert hello.deployment.lifecycle_state == "ACTIVE" and hello.path_prefix == PATH_PREFIX
@@ -66,7 +77,8 @@ def test_deploying_twice_creates_nothing_new(hello, glab):
 
 
 def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
-    from labhelpers.gateway import check_event_for_name, hello_events, invoke_hello
+    from labhelpers.checks import check_event_for_name
+    from labhelpers.gateway import hello_events, invoke_hello
 
     lab, stream = glab
     answer = invoke_hello(hello, "Grace Hopper")
@@ -81,7 +93,7 @@ def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys)
 
 
 def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, capsys):
-    from labhelpers.gateway import check_event_for_name
+    from labhelpers.checks import check_event_for_name
 
     lab, stream = glab
     client = lab.stream_client(stream.messages_endpoint)
@@ -158,7 +170,6 @@ def test_oci_target_builds_nothing_finds_what_fn_deploy_made_and_keeps_it(glab):
     import dataclasses
 
     from labhelpers.gateway import GatewaySetupError, deploy_hello, invoke_hello, undeploy_hello
-    from localoci.faas.spec import HELLO_DIR
 
     lab, stream = glab
     oci_lab = dataclasses.replace(lab, target="oci")

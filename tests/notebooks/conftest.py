@@ -36,6 +36,13 @@ def outputs_text(cell) -> str:
     return "".join(parts)
 
 
+def check_results(cell) -> list[dict]:
+    """The structured results (``application/vnd.labhelpers.check+json``) a cell's checks displayed."""
+    from labhelpers.checkreport import CHECK_MIME
+
+    return [o["data"][CHECK_MIME] for o in cell.get("outputs", []) if CHECK_MIME in o.get("data", {})]
+
+
 def check_cells(nb) -> list:
     """The cells that call a check_* function (they follow each exercise)."""
     return [c for c in nb.cells if c.cell_type == "code" and "= check_" in c.source

@@ -1,9 +1,12 @@
 """The data behind notebooks 05 and 06's charts and claims, asserted on the helpers they use.
 
-Each test drives labhelpers.groups / throttle / live against localoci the way the notebook does,
-and checks what the notebook's text says the chart shows: instances' partitions are disjoint and
-cover the stream, a hung instance's partitions go to live ones, a crash means redelivery, the
-accepted rate stays within 10% of 1 MiB/s while throttled, every thread stops.
+Each test drives labhelpers.groups / workers / throttle / charts / live against localoci the way
+the notebook does, and checks what the notebook's text says the chart shows: instances' partitions
+are disjoint and cover the stream, a hung instance's partitions go to live ones, a crash means
+redelivery, throttling happens and loses nothing nor reorders anything, every thread stops.
+
+How fast the accepted rate is while throttled (within 10 % of 1 MiB/s, or 15 % when resending at
+once) is a measurement, not a rule: it is ``python -m bench throttle`` (bench/cases.py).
 """
 
 from __future__ import annotations
@@ -14,25 +17,26 @@ import oci
 import pytest
 
 from labhelpers import publish
+from labhelpers.charts import plot_assignments, plot_lag, plot_rates, plot_throttled
+from labhelpers.frames import deliveries_frame
 from labhelpers.groups import (
-    BackgroundProducer,
-    GroupInstance,
-    LagRecorder,
     OffsetTracker,
-    deliveries_frame,
     group_state,
     lag,
     offset_ranges,
     owners,
-    partitions_read,
-    plot_assignments,
-    plot_lag,
-    start_all,
-    stop_all,
     wait_for_owners,
 )
 from labhelpers.live import LiveChart, LiveView
-from labhelpers.throttle import MIB, chunk, offer_load, plot_rates, plot_throttled, reassemble
+from labhelpers.throttle import MIB, chunk, offer_load, reassemble
+from labhelpers.workers import (
+    BackgroundProducer,
+    GroupInstance,
+    LagRecorder,
+    partitions_read,
+    start_all,
+    stop_all,
+)
 
 ALL3 = {"0", "1", "2"}
 
@@ -43,6 +47,16 @@ def _seed(client, stream, n=150):
 
 def _disjoint(sets: dict[str, set[str]]) -> bool:
     return sum(len(s) for s in sets.values()) == len(set().union(*sets.values()))
+
+
+def _settle(client, stream, group, names, timeout=10.0):
+    """Wait until every one of ``names`` holds a partition.  After a clock jump every
+    reservation lapses at once; the first live instance to call takes all the partitions and
+    the next one takes its share on its own next call, so "all held by live instances" comes
+    before "shared out" and a window opened in between sees a partition change hands."""
+    deadline = time.monotonic() + timeout
+    while set(owners(client, stream, group)) != names and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -95,6 +109,7 @@ def test_a_hung_instance_loses_its_partitions_to_live_ones_after_its_timeout(loc
         server.advance(31)                             # what lab.pause(31) does locally
         state = wait_for_owners(client, stream, "team", ["a", "b"], 3)
         assert set(state["reserved_instance"]) <= {"a", "b"}, state
+        _settle(client, stream, "team", {"a", "b"})
         after = partitions_read([a, b, c], seconds=2)
         assert after["c"] == set()
         assert held_by_c <= after["a"] | after["b"]     # the dead instance's partitions belong to live ones
@@ -255,18 +270,29 @@ def test_a_throttled_batch_is_a_200_with_per_entry_errors(one_partition):
     assert "next request can be made in" in bad[0].error_message
 
 
-def test_accepted_rate_is_within_10_percent_of_the_limit_while_throttled(one_partition):
+def test_offering_twice_the_limit_is_throttled_and_the_rates_table_counts_every_refusal(one_partition):
     client, stream = one_partition
     run = offer_load(client, stream.id, offered_rate=2 * MIB, seconds=3)
     assert run.throttled_entries > 0 and run.first_throttled() is not None
-    assert abs(run.accepted_rate() - MIB) / MIB < 0.10, run.summary()
-    assert run.accepted_rate(while_throttled=False) > MIB       # the initial burst is on top
     rates = run.rates()
     assert rates["throttled"].sum() == run.throttled_entries
-    assert (rates["offered_mib_s"].iloc[1:3] > 1.5).all()       # offered really was ~2 MiB/s
+    assert rates["requests"].sum() == len(run.requests)
+    assert run.accepted_bytes + run.backlog_bytes == run.offered_bytes    # accepted or still queued
     ax = plot_rates(rates)
     assert [line.get_label() for line in ax.get_lines()][:2] == ["offered", "accepted"]
     plot_throttled(rates)
+
+
+def test_a_throttled_publisher_that_drains_loses_nothing_and_keeps_the_order(one_partition):
+    from labhelpers import consume, raw
+
+    client, stream = one_partition
+    run = offer_load(client, stream.id, key="drain", offered_rate=2 * MIB, seconds=2, drain=True)
+    assert run.throttled_entries > 0 and run.backlog_bytes == 0
+    assert run.accepted_bytes == run.offered_bytes
+    seen = [int(m.value[:8]) for m in consume(client, stream.id, partitions="0", deserializer=raw, limit=1000)
+            if m.key == "drain"]
+    assert seen == list(range(len(run.offered))), "messages lost, duplicated or out of order"
 
 
 def test_resending_at_once_gains_no_throughput_only_refusals(one_partition):
@@ -274,7 +300,6 @@ def test_resending_at_once_gains_no_throughput_only_refusals(one_partition):
     naive = offer_load(client, stream.id, offered_rate=2 * MIB, seconds=2, backoff=False)
     time.sleep(1.1)
     polite = offer_load(client, stream.id, key="polite", offered_rate=2 * MIB, seconds=2)
-    assert abs(naive.accepted_rate() - MIB) / MIB < 0.15, naive.summary()
     assert len(naive.requests) > len(polite.requests)
     assert naive.throttled_entries > polite.throttled_entries
 

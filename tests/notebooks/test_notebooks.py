@@ -12,6 +12,7 @@ from .conftest import (
     NOTEBOOKS,
     append_empty_answer_probes,
     check_cells,
+    check_results,
     load,
     outputs_text,
     with_solutions,
@@ -58,9 +59,13 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_em
     for cell in checks:
         text = outputs_text(cell)
         assert "✅ All good." in text and "❌" not in text, f"a check failed with the solution:\n{text}"
+        results = check_results(cell)
+        assert results and all(r["passed"] and all(line["ok"] for line in r["lines"]) for r in results), results
     for cell in probes:
         text = outputs_text(cell)
         assert "❌" in text and "All good" not in text, f"a check passed with the empty answer:\n{text}"
+        results = check_results(cell)
+        assert results and not any(r["passed"] for r in results), results
 
 
 def test_solutions_are_valid_python():

@@ -19,9 +19,13 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def offline_browser(chromium) -> Iterator:
-    """Headless Chromium (the system one) that can load file: and data: URLs and nothing else."""
+    """Headless Chromium (the system one) that can load file: and data: URLs and nothing else.
+
+    Module-scoped: Playwright's sync API allows one instance per thread at a time, so a
+    session-long one here made tests/browser (which starts its own) fail whenever it ran
+    later on the same worker."""
     from playwright.sync_api import sync_playwright
 
     from labhelpers.report import CHROMIUM_FLAGS

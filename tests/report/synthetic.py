@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from labhelpers.checkreport import CheckReport
+
 # Planted secrets; SECRETS are substrings that must not survive anywhere in a report.
 USER = "ocid1.user.oc1..aaaaaaaaplanteduserocidqwertyuiopasdfghjklzxcvbnm7k3j"
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaaplantedtenancyocidmnbvcxzlkjhgfdsapoiu5x2w"
@@ -51,6 +53,11 @@ def png_chart(width: int = 4) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+def check_output(title: str, lines: list[tuple[bool, str]]) -> dict:
+    """The output a ``check_*`` call leaves in a notebook (its display bundle), as nbformat stores it."""
+    return new_output("display_data", data=CheckReport(title, lines)._repr_mimebundle_())
+
+
 def _widget(model_name: str, state: dict) -> dict:
     module = "@jupyter-widgets/output" if model_name == "OutputModel" else "@jupyter-widgets/controls"
     return {"model_name": model_name, "model_module": module, "model_module_version": "2.0.0",
@@ -74,7 +81,7 @@ def notebook_with_every_output(title: str = "Publish with keys") -> nbformat.Not
         "pw": _widget("PasswordModel", {"description": "auth token", "value": AUTH_TOKEN}),
         "bar": _widget("FloatProgressModel", {"description": "published", "value": 30.0, "max": 40.0}),
         "out": _widget("OutputModel", {"outputs": [
-            {"output_type": "stream", "name": "stdout", "text": f"Check: the test message\n✅ sent with key fingerprint {FINGERPRINT}\n"},
+            check_output("the test message", [(True, f"sent with key fingerprint {FINGERPRINT}")]),
             {"output_type": "display_data", "metadata": {},
              "data": {"image/png": chart, "text/plain": "<Figure>"}}]}),
         "secretmodel": _widget("TextModel", {"value": f"token={AUTH_TOKEN}", "auth_token": AUTH_TOKEN}),
@@ -118,10 +125,10 @@ def notebook_with_every_output(title: str = "Publish with keys") -> nbformat.Not
         code("lost_widget()", [new_output("display_data", data={
             "application/vnd.jupyter.widget-view+json": {"model_id": "not-saved", "version_major": 2, "version_minor": 0},
             "text/plain": f"Text(value='session {JWT}', description='token')"})], 7),
-        code("check_keyed_publish(client, stream, ['a', 'b'])", [new_output(
-            "stream", name="stdout",
-            text="Check: messages published with keys ['a', 'b']\n✅ key 'a': 3 messages in the stream\n"
-                 "❌ key 'b': 0 messages found, expected at least 3. Publish more with key='b'.\n")], 8),
+        code("check_keyed_publish(client, stream, ['a', 'b'])", [check_output(
+            "messages published with keys ['a', 'b']",
+            [(True, "key 'a': 3 messages in the stream"),
+             (False, "key 'b': 0 messages found, expected at least 3. Publish more with key='b'.")])], 8),
         code("show_widget_html()", [new_output("display_data", data={
             "text/html": ('<script src="https://cdn.jsdelivr.net/npm/planted-cdn.js"></script>'
                           '<div style="background:url(https://example.com/bg.png)">styled output</div>'),

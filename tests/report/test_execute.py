@@ -23,7 +23,8 @@ def executed(tmp_path_factory):
         new_code_cell("target = 'oci'\nstream_name = 'default-stream'\nmessage_count = 1",
                       metadata={"tags": ["parameters"]}),
         new_code_cell("import os\nprint('LAB_TARGET', os.environ['LAB_TARGET'], target, stream_name, message_count)\n"
-                      f"print('Check: publishing'); print('✅ published', message_count, 'messages for {USER}')"),
+                      "from labhelpers.checkreport import CheckReport\n"
+                      f"CheckReport('publishing', [(True, f'published {{message_count}} messages for {USER}')]).show()"),
         new_code_cell("%matplotlib inline\nimport matplotlib.pyplot as plt\n"
                       "fig, ax = plt.subplots(figsize=(3, 2)); ax.bar(['0', '1'], [message_count, 2]); plt.show()"),
         new_code_cell("import ipywidgets as w\nw.VBox([w.IntSlider(value=message_count, description='sent'),"

@@ -170,7 +170,7 @@ def test_export_report_finds_its_notebook_from_the_jupyter_session(tmp_path, mon
 
 def test_export_report_without_a_session_asks_for_the_path(monkeypatch, tmp_path):
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    monkeypatch.setattr("labhelpers.report._sessions_api_path", lambda: None)
+    monkeypatch.setattr("labhelpers.report.locate._sessions_api_path", lambda: None)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(NotebookNotFound, match=r"export_report\('01-publish.ipynb'\)"):
         find_notebook_path()

@@ -38,7 +38,7 @@ import oci
 from fdk import response
 
 MAX_NAME = 200
-_cache = {}  # warm between invocations of the same container: signer, clients, endpoint
+_cache: dict = {}  # warm between invocations of the same container: signer, clients, endpoint
 
 
 class BadInput(ValueError):
@@ -124,7 +124,7 @@ def _json(ctx, status, body):
     )
 
 
-def handler(ctx, data: io.BytesIO = None):
+def handler(ctx, data: "io.BytesIO | None" = None):  # quoted: older Fn images run older Pythons
     try:
         name = parse_name(data)
     except BadInput as exc:
