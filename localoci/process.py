@@ -4,8 +4,8 @@ benchmarks and scripts that need the real ``python -m localoci serve``.
 A thin use of :func:`localctl.start` with what those callers want: port 0, streams ACTIVE at
 once (``--ready-delay-ms 0`` unless given), output in ``<data dir>/stdout.log``, the child in
 the caller's process group.  (labhelpers starts it detached with an idle timeout instead, see
-``labhelpers.localctl``; tests that need no separate process serve in-process, see
-``tests/inprocess.py``.)
+``labhelpers.localctl``; a test that needs no separate process runs
+:class:`localoci.server.Server` in a thread instead.)
 """
 
 from __future__ import annotations

@@ -190,7 +190,7 @@ def test_reset_and_shutdown_stop_function_processes(localoci_factory):
 
     pid = json.loads(inv.invoke_function(fn.id, invoke_function_body="{}").data.text)["pid"]
     assert alive(pid)
-    server.call("POST", "/_localoci/reset")
+    server.control.reset()
     assert wait_dead(pid)
     with pytest.raises(oci.exceptions.ServiceError) as gone:
         fm.get_function(fn.id)

@@ -81,6 +81,15 @@ def test_the_control_client_finds_a_server_by_its_data_dir_and_moves_its_clock(l
     assert "counters" in control.stats()
 
 
+def test_shutdown_through_the_control_client_stops_the_server_it_names(localoci_factory):
+    server = localoci_factory()
+    assert server.control.shutdown() == {"status": "stopping"}
+    assert server.control.wait_gone(timeout=15)
+    server.thread.join(15)
+    assert not server.running
+    assert localctl.read_info(server.data_dir) is None, "a server that stops cleanly removes its server.json"
+
+
 def test_find_ignores_a_server_json_nobody_answers_for(tmp_path):
     dead = localctl.ServerInfo(url="http://127.0.0.1:9", control_url="http://127.0.0.1:9/_localoci", pid=1,
                                port=9, host="127.0.0.1", config_file=str(tmp_path / "config"), profile="LOCAL")
