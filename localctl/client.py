@@ -32,12 +32,13 @@ class ServerExited(ControlError):
 
 
 class ServerTimeout(ControlError):
-    """The server did not answer in time; ``log`` is where it writes."""
+    """The server did not answer in time; ``log`` is where it writes, ``proc`` the process
+    (still running) when this client started it."""
 
-    def __init__(self, timeout: float, log: Path | None = None) -> None:
+    def __init__(self, timeout: float, log: Path | None = None, proc=None) -> None:
         where = f"; see {log}" if log else ""
         super().__init__(f"localoci did not answer within {timeout:.0f} s{where}.")
-        self.timeout, self.log = timeout, log
+        self.timeout, self.log, self.proc = timeout, log, proc
 
 
 def control_url_for(service_url: str) -> str:

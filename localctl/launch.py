@@ -99,8 +99,8 @@ def start(data_dir: Path | None = None, *args: str, log_name: str = "localoci.ou
     and return once it has written ``server.json`` and answers.
 
     Raises :class:`ServerExited` (with the log's tail) if it ends first, :class:`ServerTimeout`
-    if it does not answer within ``timeout`` seconds (it is left running then: it may just be
-    slow, and whoever started it decides).
+    if it does not answer within ``timeout`` seconds (it is left running then, as the
+    exception's ``proc``: it may just be slow, and whoever started it decides).
     """
     data_dir = Path(data_dir or default_data_dir()).expanduser().resolve()
     log = data_dir / log_name
@@ -114,7 +114,7 @@ def start(data_dir: Path | None = None, *args: str, log_name: str = "localoci.ou
         if info is not None and info.pid == proc.pid and Control(info.control_url).health(timeout=1.0):
             return Started(info, proc, log)
         if time.monotonic() >= deadline:
-            raise ServerTimeout(timeout, log)
+            raise ServerTimeout(timeout, log, proc)
         time.sleep(POLL_S)
 
 

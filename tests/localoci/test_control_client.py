@@ -128,3 +128,11 @@ def test_labhelpers_starts_a_detached_server_in_its_own_session_with_an_idle_exi
         assert lab_localctl.ensure_running().started_here is False  # the second call finds it
     finally:
         localctl.stop(tmp_path / "lo", timeout=15)
+
+
+def test_a_process_start_that_times_out_leaves_no_process_behind(tmp_path):
+    from localoci import process
+
+    with pytest.raises(localctl.ServerTimeout) as err:
+        process.start(tmp_path / "lo", timeout=0.01)
+    assert err.value.proc.poll() is not None, "whoever starts a server stops it"
