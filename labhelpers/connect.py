@@ -137,7 +137,7 @@ class Lab:
     def advance_clock(self, seconds: float) -> str:
         """Move localoci's clock forward (cursor expiry, retention, group timeouts); local only."""
         server = self._need_local("The controllable clock")
-        return localctl.call(server.url, "POST", "/_localoci/clock", {"advanceSeconds": seconds})["now"]
+        return server.control.advance(seconds)["now"]
 
     def pause(self, seconds: float) -> None:
         """Let ``seconds`` pass: locally by advancing localoci's clock (instant), on OCI by sleeping."""
@@ -149,7 +149,7 @@ class Lab:
             time.sleep(seconds)
 
     def server_stats(self) -> dict:
-        return localctl.call(self._need_local("Server statistics").url, "GET", "/_localoci/stats")
+        return self._need_local("Server statistics").control.stats()
 
     # -- display ---------------------------------------------------------------------------
 

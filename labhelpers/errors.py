@@ -21,7 +21,7 @@ from typing import Any
 
 __all__ = [
     "ChromiumNotFound", "ConsumeError", "DecodeError", "GatewaySetupError", "LabConfigError",
-    "LabError", "NotebookNotFound", "PublishError", "ReportError", "StreamError", "service_error_line",
+    "LabError", "LocalOCIError", "NotebookNotFound", "PublishError", "ReportError", "StreamError", "service_error_line",
 ]
 
 
@@ -31,6 +31,10 @@ class LabError(Exception):
 
 class LabConfigError(LabError, RuntimeError):
     """The lab cannot connect; the message names the fix."""
+
+
+class LocalOCIError(LabError, RuntimeError):
+    """localoci is not reachable and could not be started (the message names the fix)."""
 
 
 class StreamError(LabError, RuntimeError):

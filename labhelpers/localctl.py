@@ -1,5 +1,9 @@
 """Find, start and stop the local stand-in (localoci) for the ``local`` target.
 
+A thin adapter over the top-level :mod:`localctl` package (the one control client, standard
+library only; labhelpers never imports localoci's modules), raising labhelpers' own
+:class:`LocalOCIError`.
+
 labhelpers starts localoci on demand, detached, with an idle timeout, so a notebook never
 leaves a server behind for long: it stops by itself after 30 idle minutes.  Where it lives:
 ``$LOCALOCI_URL`` (a server someone else started, e.g. Binder's or a test's), else the data
@@ -9,21 +13,16 @@ directory ``$LOCALOCI_HOME`` (``make lab`` sets ``.lab/localoci`` in the reposit
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import localctl as _ctl
+
+from .errors import LocalOCIError
+
 IDLE_EXIT_S = 1800
 START_TIMEOUT_S = 20.0
-
-
-class LocalOCIError(RuntimeError):
-    """localoci is not reachable and could not be started (the message names the fix)."""
 
 
 @dataclass(frozen=True)
@@ -33,28 +32,24 @@ class LocalServer:
     config_file: str
     profile: str
     started_here: bool = False
+    control_url: str | None = None      # its /_localoci endpoints (None: derived from url)
+
+    @property
+    def control(self) -> _ctl.Control:
+        return _ctl.Control(self.control_url or _ctl.control_url_for(self.url))
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("LOCALOCI_HOME") or Path.home() / ".localoci").expanduser().resolve()
+    return _ctl.default_data_dir()
 
 
 def health(url: str, timeout: float = 1.0) -> dict | None:
-    try:
-        with urllib.request.urlopen(url.rstrip("/") + "/_localoci/health", timeout=timeout) as r:
-            return json.loads(r.read())
-    except (OSError, ValueError):
-        return None
+    """The health of the localoci whose service URL is ``url``, or None if it does not answer."""
+    return _ctl.Control.for_service(url).health(timeout)
 
 
-def _from_info(d: Path) -> LocalServer | None:
-    try:
-        info = json.loads((d / "server.json").read_text())
-    except (OSError, ValueError):
-        return None
-    if health(info["url"]):
-        return LocalServer(info["url"], d, info["config_file"], info["profile"])
-    return None
+def _server(info: _ctl.ServerInfo, started_here: bool = False) -> LocalServer:
+    return LocalServer(info.url, info.data_dir, info.config_file, info.profile, started_here, info.control_url)
 
 
 def find() -> LocalServer | None:
@@ -70,7 +65,8 @@ def find() -> LocalServer | None:
         d = Path(h["dataDir"])
         cfg = os.environ.get("LOCALOCI_CONFIG_FILE") or str(d / "config")
         return LocalServer(url.rstrip("/"), d, cfg, os.environ.get("LOCALOCI_PROFILE", "LOCAL"))
-    return _from_info(data_dir())
+    info = _ctl.find(data_dir())
+    return _server(info) if info else None
 
 
 def ensure_running() -> LocalServer:
@@ -78,29 +74,20 @@ def ensure_running() -> LocalServer:
     found = find()
     if found:
         return found
-    d = data_dir()
-    d.mkdir(parents=True, exist_ok=True)
-    log = open(d / "localoci.out", "ab")  # noqa: SIM115 - handed to the child
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "localoci", "serve", "--port", "0", "--data-dir", str(d),
-         "--idle-exit", str(IDLE_EXIT_S)],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = (d / "localoci.out").read_text(errors="replace")[-600:]
-            raise LocalOCIError(f"localoci did not start: {tail.strip()}")
-        server = _from_info(d)
-        if server:
-            return LocalServer(server.url, d, server.config_file, server.profile, started_here=True)
-        time.sleep(0.05)
-    raise LocalOCIError(f"localoci did not answer within {START_TIMEOUT_S:.0f} s; see {d / 'localoci.out'}.")
+    try:
+        started = _ctl.start(data_dir(), "--port", "0", "--idle-exit", str(IDLE_EXIT_S),
+                             new_session=True, timeout=START_TIMEOUT_S)
+    except _ctl.ServerExited as exc:
+        raise LocalOCIError(f"localoci did not start: {exc.tail[-600:].strip()}") from None
+    except _ctl.ServerTimeout as exc:
+        raise LocalOCIError(f"localoci did not answer within {START_TIMEOUT_S:.0f} s; see {exc.log}.") from None
+    return _server(started.info, started_here=True)
 
 
 def call(url: str, method: str, path: str, body: dict | None = None) -> dict:
-    """An unsigned call to one of localoci's own ``/_localoci/`` endpoints."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url + path, data=data, method=method, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read() or b"{}")
+    """An unsigned call to one of localoci's own endpoints: ``path`` is ``/_localoci/<name>``
+    on the server whose service URL is ``url`` (sent to its control URL)."""
+    prefix = _ctl.CONTROL_PATH
+    if not path.startswith(prefix + "/"):
+        raise ValueError(f"{path!r} is not one of localoci's own endpoints ({prefix}/...)")
+    return _ctl.Control.for_service(url).call(method, path[len(prefix):], body)

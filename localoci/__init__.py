@@ -6,11 +6,42 @@ data in SQLite (WAL) in one data directory, verifies request signatures, and enf
 limits unless told not to.  ``COVERAGE.md`` lists every emulated operation and every
 deliberate difference from OCI.
 
-Layers, kept apart:
+The layers, top to bottom (an arrow: "may import"); ``faas/`` has the same layers for
+Functions and API Gateway, and the streaming modules never import ``faas`` (only ``app``
+wires it in)::
 
-* ``wire``    -- HTTP: routes, JSON, headers, signature check, error rendering;
-* ``ops``     -- one module per API action, with its validation rules beside it;
-* ``store``   -- a small store over SQLite (``schema.sql``).
+    process   app, server, cli, process, __main__, faas/__init__       -> everything, localctl, uvicorn
+      |
+    wire      wire, routes, control_routes, faas/routes, faas/gateway  -> ops, domain, base; starlette
+      |
+    ops       ops/*, faas/ops/*  (one module per API action)           -> domain, store, base
+      |
+    domain    service, groups, bootstrap, faas/state, faas/runtime,    -> store, base
+              faas/models
+      |
+    store     store/*, faas/store  (the only modules with SQL)         -> base; sqlite3
+      |
+    base      errors, timefmt, ids, clock, limits, cursors, auth,      -> base only
+              lifecycle, and this package's __version__
+
+* **process** assembles and runs a server: the app factory, the uvicorn server and
+  ``server.json``, the command line.  Only here: ``uvicorn``, ``localctl`` (the control
+  client, which itself imports nothing of localoci).
+* **wire** knows HTTP: routes take requests apart, call one operation with plain values, and
+  map its result to a status and headers (``opc-*``, ``etag``); errors render once, in
+  ``wire``.  Only here: ``starlette``.
+* **ops** are the API actions with their rules in their docstrings; plain values in and out
+  (``ops/results.py``); no HTTP names, no SQL.
+* **domain** holds the state one server serves (:class:`~localoci.service.Service`: store,
+  clocks, limits, :class:`~localoci.lifecycle.Lifecycle`) and the rules several actions share
+  (consumer groups, the local identity, function processes).
+* **store** is every SQL statement, over ``schema.sql`` (and ``faas/schema.sql``); rows come
+  back as plain dataclasses.  Only here (and in ``server`` for its error type): ``sqlite3``.
+* **base** is vocabulary every layer uses: errors, time formats, ids, cursors, signatures.
+
+``faas/fnhost.py`` runs in a function's own process and imports nothing of localoci.
+``tests/localoci/test_layers.py`` parses every module's imports and fails when a line breaks
+these rules (and when a module passes 400 lines without saying why at its top).
 """
 
 __version__ = "0.1.0"

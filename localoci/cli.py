@@ -1,30 +1,22 @@
-"""``python -m localoci``: serve, status, stop, and print the environment a shell needs."""
+"""``python -m localoci``: serve (in the foreground, or detached), status, stop, and print the
+environment a shell needs.  Everything but serving itself goes through :mod:`localctl`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import signal
 import sys
-import time
-import urllib.request
-from dataclasses import replace
 from pathlib import Path
 
+import localctl
+
 from .limits import Limits
-from .server import ServerError, default_data_dir, read_server_info, serve
+from .server import ServerError, serve
 from .service import ServerConfig
 
 DEFAULT_PORT = 18730
-
-
-def _health(url: str, timeout: float = 1.0) -> dict | None:
-    try:
-        with urllib.request.urlopen(url + "/_localoci/health", timeout=timeout) as r:
-            return json.loads(r.read())
-    except (OSError, ValueError):
-        return None
+DEFAULT_WAIT_S = 30.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--compartment-id <tenancy OCID from the config> --endpoint <url it printed>",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="run the server in the foreground",
-                       description="Run localoci in the foreground until Ctrl-C (or --idle-exit).")
+    s = sub.add_parser("serve", help="run the server (in the foreground, or --detach)",
+                       description="Run localoci in the foreground until Ctrl-C (or --idle-exit), "
+                       "or in the background with --detach.")
     s.add_argument("--port", type=int, default=int(os.environ.get("LOCALOCI_PORT", DEFAULT_PORT)),
                    help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT} or $LOCALOCI_PORT; 0 = any free port)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
@@ -55,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--idle-exit", type=float, default=0.0, metavar="SECONDS",
                    help="stop after this many seconds without requests (default: never)")
     s.add_argument("-v", "--verbose", action="store_true", help="debug logging to server.log")
+    s.add_argument("--detach", action="store_true",
+                   help="run the server in the background (output appended to <data dir>/localoci.out) "
+                   "and return; it stays in this command's process group, so stopping that group stops it")
+    s.add_argument("--wait", type=float, nargs="?", const=DEFAULT_WAIT_S, default=None, metavar="SECONDS",
+                   help=f"with --detach: return only once it answers, at most SECONDS (default {DEFAULT_WAIT_S:g}); "
+                   "exit 1 if it stopped or did not answer in time")
     for name, text in (("status", "is a localoci serving this data directory?"),
                        ("stop", "stop the localoci serving this data directory"),
                        ("env", "print shell exports for the OCI CLI (config file, profile, endpoint)")):
@@ -63,24 +62,58 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
+    """The ServerConfig that ``serve``'s options describe (tests build in-process servers with it)."""
+    return ServerConfig(
+        data_dir=data_dir, host=args.host, port=args.port, limits=Limits(enabled=not args.no_limits),
+        auth=not args.no_auth, durability=args.durability, ready_delay_ms=args.ready_delay_ms,
+        allow_remote=args.allow_remote, idle_exit_s=args.idle_exit,
+    )
+
+
+def _serve_args(args: argparse.Namespace) -> list[str]:
+    """``serve``'s options again, for the detached server (everything but --detach/--wait)."""
+    out = ["--port", str(args.port), "--host", args.host, "--durability", args.durability,
+           "--ready-delay-ms", str(args.ready_delay_ms), "--idle-exit", str(args.idle_exit)]
+    for flag, on in (("--allow-remote", args.allow_remote), ("--no-limits", args.no_limits),
+                     ("--no-auth", args.no_auth), ("--verbose", args.verbose)):
+        if on:
+            out.append(flag)
+    return out
+
+
+def _detach(args: argparse.Namespace, data_dir: Path) -> int:
+    try:
+        if args.wait is None:
+            proc = localctl.spawn(data_dir, *_serve_args(args))
+            print(f"localoci starting in the background (pid {proc.pid}; log {data_dir / 'localoci.out'})")
+            return 0
+        started = localctl.start(data_dir, *_serve_args(args), timeout=args.wait)
+    except localctl.ControlError as exc:
+        print(f"localoci: {exc}", file=sys.stderr)
+        return 1
+    print(f"localoci {started.url} (pid {started.proc.pid}; data: {data_dir}; "
+          f"config: {started.config_file} [{started.profile}])", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    data_dir = (args.data_dir or default_data_dir()).expanduser().resolve()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir = (args.data_dir or localctl.default_data_dir()).expanduser().resolve()
     if args.command == "serve":
-        limits = Limits(enabled=not args.no_limits)
-        config = ServerConfig(
-            data_dir=data_dir, host=args.host, port=args.port, limits=limits, auth=not args.no_auth,
-            durability=args.durability, ready_delay_ms=args.ready_delay_ms, allow_remote=args.allow_remote,
-            idle_exit_s=args.idle_exit,
-        )
+        if args.wait is not None and not args.detach:
+            parser.error("--wait goes with --detach (a foreground server serves until stopped)")
+        if args.detach:
+            return _detach(args, data_dir)
         try:
-            serve(replace(config), verbose=args.verbose)
+            serve(config_from_args(args, data_dir), verbose=args.verbose)
         except ServerError as exc:
             print(f"localoci: {exc}", file=sys.stderr)
             return 2
         return 0
-    info = read_server_info(data_dir)
-    alive = _health(info["url"]) if info else None
+    info = localctl.read_info(data_dir)
+    alive = localctl.Control(info.control_url).health() if info else None
     if args.command == "status":
         if alive:
             print(json.dumps(alive, indent=2))
@@ -92,24 +125,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"localoci is not running for {data_dir}.")
             return 0
         try:
-            os.kill(int(info["pid"]), signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        for _ in range(50):
-            if not _health(info["url"], 0.2):
-                break
-            time.sleep(0.1)
-        print(f"stopped localoci at {info['url']}")
+            localctl.stop(data_dir)
+        except localctl.ControlError as exc:
+            print(f"localoci at {info.url} (pid {info.pid}) still answers: {exc}", file=sys.stderr)
+            return 1
+        print(f"stopped localoci at {info.url}")
         return 0
     if args.command == "env":
         if not info:
             print(f"# localoci is not running for {data_dir}; start it first", file=sys.stderr)
             return 1
-        print(f"export OCI_CLI_CONFIG_FILE={info['config_file']}")
-        print(f"export OCI_CLI_PROFILE={info['profile']}")
+        print(f"export OCI_CLI_CONFIG_FILE={info.config_file}")
+        print(f"export OCI_CLI_PROFILE={info.profile}")
         print("export OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True")
-        print(f"export LOCALOCI_URL={info['url']}")
-        print(f"# data-plane and admin commands: add --endpoint {info['url']}")
+        print(f"export LOCALOCI_URL={info.url}")
+        print(f"# data-plane and admin commands: add --endpoint {info.url}")
         return 0
     return 2  # pragma: no cover
 

@@ -8,6 +8,19 @@ Partition cursor fields: ``cursorType="partition"``, ``streamId``, ``partition``
 ``expiration`` (epoch ms).  Group cursor fields: ``cursorType="group"``, ``streamId``,
 ``groupName``, ``instanceName``, ``offsets`` (partition -> last offset delivered and not yet
 committed), ``commitOnGet``, ``generation``, ``timeoutInMs``, ``expiration``.
+
+>>> secret = b"s" * 32
+>>> value = encode({"streamId": "s1", "partition": "0", "expiration": 2000}, secret)
+>>> decode(value, secret, now_ms=1000, stream_id="s1")["partition"]
+'0'
+>>> decode(value, b"another server's secret", now_ms=1000, stream_id="s1")
+Traceback (most recent call last):
+    ...
+localoci.errors.OciError: The cursor is invalid. Create a new one.
+>>> decode(value, secret, now_ms=3000, stream_id="s1")
+Traceback (most recent call last):
+    ...
+localoci.errors.OciError: The cursor is expired. Create a new one.
 """
 
 from __future__ import annotations

@@ -1,15 +1,28 @@
 """OCI Streaming's limits, as localoci enforces them (all switchable off for benchmarks).
 
-Rates are measured in real time (``time.monotonic``), not on the lab's controllable clock:
-a throttle is about how fast a client calls, which advancing the clock must not change.
+Rates are measured on a monotonic clock (``time.monotonic`` unless one is injected), not on the
+lab's controllable clock: a throttle is about how fast a client calls, which advancing the lab
+clock must not change.  Tests inject a clock they can move, instead of sleeping:
+
+>>> now = [100.0]
+>>> bucket = TokenBucket(capacity=5, rate=5, clock=lambda: now[0])
+>>> [bucket.take(1) for _ in range(6)]      # five calls pass, the sixth waits 200 ms
+[0, 0, 0, 0, 0, 200]
+>>> now[0] += 0.2                           # 200 ms later one token is back
+>>> bucket.take(1)
+0
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+
+Monotonic = Callable[[], float]
+"""A function returning seconds on a clock that never goes back (``time.monotonic``)."""
 
 
 @dataclass(frozen=True)
@@ -26,37 +39,49 @@ class Limits:
     default_group_timeout_ms: int = 30_000
 
 
+def _ms(seconds: float) -> int:
+    """Whole milliseconds, rounded up, at least 1: what "next request can be made in N ms" says."""
+    return max(1, int(seconds * 1000 + 0.999))
+
+
 class TokenBucket:
-    """A bucket of ``capacity`` tokens refilled at ``rate`` per second."""
+    """A bucket of ``capacity`` tokens refilled at ``rate`` per second of ``clock``."""
 
-    __slots__ = ("capacity", "rate", "tokens", "stamp")
+    __slots__ = ("capacity", "rate", "tokens", "stamp", "clock")
 
-    def __init__(self, capacity: float, rate: float) -> None:
+    def __init__(self, capacity: float, rate: float, clock: Monotonic = time.monotonic) -> None:
         self.capacity = capacity
         self.rate = rate
+        self.clock = clock
         self.tokens = capacity
-        self.stamp = time.monotonic()
+        self.stamp = clock()
 
-    def _refill(self) -> None:
-        now = time.monotonic()
+    def refill(self) -> None:
+        now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
 
+    def wait_ms(self, amount: float) -> int:
+        """Milliseconds until ``amount`` tokens (at most a full bucket) are there; 0 if they are."""
+        self.refill()
+        need = min(amount, self.capacity) - self.tokens
+        return _ms(need / self.rate) if need > 0 else 0
+
     def take(self, amount: float) -> int:
         """Take ``amount`` tokens; return 0 on success or the milliseconds to wait for them."""
-        self._refill()
+        self.refill()
         if self.tokens >= amount:
             self.tokens -= amount
             return 0
-        need = min(amount, self.capacity) - self.tokens
-        return max(1, int(need / self.rate * 1000 + 0.999))
+        return _ms((min(amount, self.capacity) - self.tokens) / self.rate)
 
 
 class RateLimiter:
     """Token buckets for writes (bytes per partition) and reads (calls per partition per group)."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, clock: Monotonic = time.monotonic) -> None:
         self.limits = limits
+        self.clock = clock
         self._write: dict[tuple[str, int], TokenBucket] = {}
         self._read: dict[tuple[str, str, int], TokenBucket] = {}
 
@@ -66,7 +91,7 @@ class RateLimiter:
         bucket = self._write.get((stream_id, partition))
         if bucket is None:
             rate = self.limits.write_bytes_per_second
-            bucket = self._write[(stream_id, partition)] = TokenBucket(rate, rate)
+            bucket = self._write[(stream_id, partition)] = TokenBucket(rate, rate, self.clock)
         return bucket.take(nbytes)
 
     def wait_for_write(self, stream_id: str, partition: int, nbytes: int) -> int:
@@ -74,9 +99,7 @@ class RateLimiter:
         bucket = self._write.get((stream_id, partition))
         if bucket is None or not self.limits.enabled:
             return 0
-        bucket._refill()
-        need = min(nbytes, bucket.capacity) - bucket.tokens
-        return max(1, int(need / bucket.rate * 1000 + 0.999)) if need > 0 else 1
+        return bucket.wait_ms(nbytes) or 1
 
     def take_read(self, stream_id: str, group: str, partitions: list[int]) -> int:
         """One GetMessages against ``partitions``: all or nothing."""
@@ -87,12 +110,11 @@ class RateLimiter:
         for p in partitions:
             b = self._read.get((stream_id, group, p))
             if b is None:
-                b = self._read[(stream_id, group, p)] = TokenBucket(rate, rate)
-            b._refill()
+                b = self._read[(stream_id, group, p)] = TokenBucket(rate, rate, self.clock)
             buckets.append(b)
-        short = [b for b in buckets if b.tokens < 1]
-        if short:
-            return max(max(1, int((1 - b.tokens) / b.rate * 1000 + 0.999)) for b in short)
+        waits = [b.wait_ms(1) for b in buckets]
+        if any(waits):
+            return max(waits)
         for b in buckets:
             b.tokens -= 1
         return 0
@@ -100,3 +122,8 @@ class RateLimiter:
     def forget_stream(self, stream_id: str) -> None:
         self._write = {k: v for k, v in self._write.items() if k[0] != stream_id}
         self._read = {k: v for k, v in self._read.items() if k[0] != stream_id}
+
+    def clear(self) -> None:
+        """Forget every bucket (``/_localoci/reset``): every partition starts with a full budget."""
+        self._write.clear()
+        self._read.clear()

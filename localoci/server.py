@@ -1,9 +1,12 @@
-"""Run localoci as a process: bind 127.0.0.1, write ``server.json``, serve with uvicorn.
+"""Run localoci: bind 127.0.0.1, write ``server.json``, serve the app with uvicorn.
 
-``server.json`` in the data directory tells clients (labhelpers, tests, the CLI helper) where
-the server is: ``{"url", "pid", "port", "config_file", "profile"}``.  A lock file keeps two
-servers off one database.  With ``idle_exit_s`` the server stops by itself when nobody has
-called it for that long (how labhelpers starts it on demand).
+:class:`Server` is one localoci bound and ready: it holds the data directory's lock, its
+:class:`~localoci.service.Service` and app, and the uvicorn server; :meth:`Server.run` serves
+until stopped (in the main thread for ``python -m localoci serve``, in a thread for tests
+that serve in-process).  ``server.json`` in the data directory tells clients where it is (its
+format: :mod:`localctl.info`), with the control URL apart from the service URL.  A lock file
+keeps two servers off one database.  With ``idle_exit_s`` the server stops by itself when
+nobody has called it for that long (how labhelpers starts it on demand).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import ipaddress
-import json
 import logging
 import os
 import socket
@@ -21,9 +23,12 @@ from pathlib import Path
 
 import uvicorn
 
+import localctl
+
 from . import errors
 from .app import create_app
 from .bootstrap import ensure_identity
+from .limits import Monotonic
 from .service import ServerConfig, Service
 
 log = logging.getLogger("localoci")
@@ -32,10 +37,6 @@ RETENTION_SWEEP_S = 30.0
 
 class ServerError(RuntimeError):
     """localoci cannot start; the message says why and what to do."""
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("LOCALOCI_HOME") or Path.home() / ".localoci").expanduser().resolve()
 
 
 def is_loopback(host: str) -> bool:
@@ -64,13 +65,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _lock(data_dir: Path):
-    f = open(data_dir / "localoci.lock", "a+")  # noqa: SIM115 - held for the process lifetime
+    f = open(data_dir / "localoci.lock", "a+")  # noqa: SIM115 - held for the server's lifetime
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         f.close()
-        info = read_server_info(data_dir)
-        where = f" at {info['url']} (pid {info['pid']})" if info else ""
+        info = localctl.read_info(data_dir)
+        where = f" at {info.url} (pid {info.pid})" if info else ""
         raise ServerError(
             f"another localoci already serves {data_dir}{where}. Use it, stop it "
             "(python -m localoci stop), or give this one another --data-dir."
@@ -78,11 +79,16 @@ def _lock(data_dir: Path):
     return f
 
 
-def read_server_info(data_dir: Path) -> dict | None:
+def _check_writable(data_dir: Path) -> None:
     try:
-        return json.loads((data_dir / "server.json").read_text())
-    except (OSError, ValueError):
-        return None
+        probe = data_dir / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ServerError(
+            f"the data directory {data_dir} is not writable ({exc.strerror}); "
+            "choose another with --data-dir or LOCALOCI_HOME, or fix its permissions."
+        ) from None
 
 
 def _setup_logging(data_dir: Path, verbose: bool) -> None:
@@ -131,88 +137,126 @@ def _quiet_accept_errors():
     return handler
 
 
-def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
-    if not is_loopback(config.host) and not config.allow_remote:
-        raise ServerError(
-            f"refusing to listen on {config.host}: localoci binds to loopback (127.0.0.1) only, "
-            "because its data and keys are for you alone. Pass --allow-remote if you really mean it."
-        )
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        probe = config.data_dir / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise ServerError(
-            f"the data directory {config.data_dir} is not writable ({exc.strerror}); "
-            "choose another with --data-dir or LOCALOCI_HOME, or fix its permissions."
-        ) from None
-    lock = _lock(config.data_dir)
-    _setup_logging(config.data_dir, verbose)
-    _raise_open_file_limit()
-    sock = _bind(config.host, config.port)
-    port = sock.getsockname()[1]
-    config.port = port
-    try:
-        svc = Service(config)
-        ident = ensure_identity(svc)
-    except (errors.OciError, sqlite3.Error, OSError) as exc:  # e.g. a full disk: say so, no traceback
-        sock.close()
-        detail = exc.message if isinstance(exc, errors.OciError) else f"{type(exc).__name__}: {exc}"
-        raise ServerError(f"cannot open its data in {config.data_dir}: {detail}") from None
-    app = create_app(svc=svc)
-    uv = uvicorn.Server(uvicorn.Config(
-        app, log_level="warning", access_log=False, http="httptools", lifespan="on",
-        timeout_keep_alive=30, limit_concurrency=2048,
-    ))
-    svc.extensions["stop"] = lambda: setattr(uv, "should_exit", True)
+class Server:
+    """One localoci, bound and ready to :meth:`run`.
 
-    async def background() -> None:
+    ``log_file``: send the ``localoci`` logger to ``<data dir>/server.log`` (what the process
+    does; a test serving in-process leaves logging to pytest).  ``monotonic``: the clock the
+    rate limits run on (see :class:`~localoci.service.Service`).
+    """
+
+    def __init__(self, config: ServerConfig, *, verbose: bool = False, log_file: bool = True,
+                 monotonic: Monotonic = time.monotonic) -> None:
+        if not is_loopback(config.host) and not config.allow_remote:
+            raise ServerError(
+                f"refusing to listen on {config.host}: localoci binds to loopback (127.0.0.1) only, "
+                "because its data and keys are for you alone. Pass --allow-remote if you really mean it."
+            )
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        _check_writable(config.data_dir)
+        self.config = config
+        self._lock = _lock(config.data_dir)
+        try:
+            if log_file:
+                _setup_logging(config.data_dir, verbose)
+            self._sock = _bind(config.host, config.port)
+            config.port = self._sock.getsockname()[1]
+            try:
+                self.svc = Service(config, monotonic)
+                self.identity = ensure_identity(self.svc)
+            except (errors.OciError, sqlite3.Error, OSError) as exc:  # e.g. a full disk: say so, no traceback
+                self._sock.close()
+                if isinstance(exc, sqlite3.OperationalError):  # full disk, read-only directory: name the fix
+                    exc = errors.storage_unavailable(str(exc))
+                detail = exc.message if isinstance(exc, errors.OciError) else f"{type(exc).__name__}: {exc}"
+                raise ServerError(f"cannot open its data in {config.data_dir}: {detail}") from None
+        except BaseException:
+            self._lock.close()
+            raise
+        self.app = create_app(svc=self.svc)
+        self.uvicorn = uvicorn.Server(uvicorn.Config(
+            self.app, log_level="warning", access_log=False, http="httptools", lifespan="on",
+            timeout_keep_alive=30, limit_concurrency=2048,
+        ))
+        self._tasks: list[asyncio.Task] = []
+        lifecycle = self.svc.lifecycle
+        lifecycle.stop = self.stop
+        lifecycle.on_startup.append(self._start_background)
+        lifecycle.on_shutdown.append(self._stop_background)
+        self.info = localctl.ServerInfo(
+            url=self.svc.base_url, control_url=localctl.control_url_for(self.svc.base_url), pid=os.getpid(),
+            port=config.port, host=config.host, config_file=str(self.identity.config_file),
+            profile=self.identity.profile, limits=config.limits.enabled, auth=config.auth,
+            data_dir=config.data_dir,
+        )
+        localctl.write_info(config.data_dir, self.info)
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        return self.svc.base_url
+
+    def run(self) -> None:
+        """Serve until :meth:`stop`; then release everything.
+
+        In the main thread uvicorn also stops on SIGINT/SIGTERM, and then re-raises the signal,
+        which ends the process before this clean-up: ``server.json`` stays (clients check health,
+        so a stale one is harmless) and SQLite recovers its WAL on the next start, as after a
+        crash.  That path is the one the crash-safety checks prove, so it is kept.
+        """
+        log.info("localoci serving %s (data %s, limits %s, auth %s)", self.url, self.config.data_dir,
+                 self.config.limits.enabled, self.config.auth)
+        try:
+            self.uvicorn.run(sockets=[self._sock])
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        """Ask the server to stop (from any thread); :meth:`run` returns once it has."""
+        self.uvicorn.should_exit = True
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        localctl.remove_info(self.config.data_dir, os.getpid())
+        self._sock.close()
+        self.svc.close()
+        self._lock.close()
+
+    # -- the background task: retention sweep and idle exit ----------------------------------
+
+    async def _start_background(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(_quiet_accept_errors())
+        self._tasks.append(loop.create_task(self._background()))
+
+    async def _stop_background(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+
+    async def _background(self) -> None:
         last_sweep = 0.0
-        while not uv.should_exit:
+        idle_exit_s = self.config.idle_exit_s
+        while not self.uvicorn.should_exit:
             await asyncio.sleep(0.5)
             now = time.monotonic()
             if now - last_sweep >= RETENTION_SWEEP_S:
                 last_sweep = now
                 try:
-                    svc.enforce_retention()
+                    self.svc.enforce_retention()
                 except Exception:  # noqa: BLE001 - a failed sweep must not stop the server
                     log.exception("retention sweep failed")
-            if config.idle_exit_s and now - app.last_request > config.idle_exit_s:
-                log.info("idle for %.0f s: stopping", config.idle_exit_s)
-                uv.should_exit = True
+            if idle_exit_s and now - self.app.last_request > idle_exit_s:
+                log.info("idle for %.0f s: stopping", idle_exit_s)
+                self.uvicorn.should_exit = True
 
-    tasks: list[asyncio.Task] = []
 
-    async def on_start() -> None:
-        loop = asyncio.get_running_loop()
-        loop.set_exception_handler(_quiet_accept_errors())
-        tasks.append(loop.create_task(background()))
-
-    async def on_stop() -> None:
-        for t in tasks:
-            t.cancel()
-
-    svc.extensions.setdefault("startup", []).append(on_start)
-    svc.extensions.setdefault("shutdown", []).append(on_stop)
-    info = {
-        "url": svc.base_url, "pid": os.getpid(), "port": port, "host": config.host,
-        "config_file": str(ident.config_file), "profile": ident.profile,
-        "limits": config.limits.enabled, "auth": config.auth,
-    }
-    info_path = config.data_dir / "server.json"
-    tmp = info_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(info, indent=2))
-    tmp.replace(info_path)
-    log.info("localoci serving %s (data %s, limits %s, auth %s)", svc.base_url, config.data_dir,
-             config.limits.enabled, config.auth)
-    announce(f"localoci {svc.base_url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
+def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
+    """``python -m localoci serve``: bind, announce where, serve in the foreground."""
+    _raise_open_file_limit()
+    server = Server(config, verbose=verbose)
+    ident = server.identity
+    announce(f"localoci {server.url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
              flush=True)
-    try:
-        uv.run(sockets=[sock])
-    finally:
-        current = read_server_info(config.data_dir)
-        if current and current.get("pid") == os.getpid():
-            info_path.unlink(missing_ok=True)
-        svc.store.conn.close()
-        lock.close()
+    server.run()

@@ -1,15 +1,25 @@
-"""The state one localoci process serves: store, clock, limits, and shared domain rules."""
+"""The state one localoci serves: store, clock, limits, lifecycle, and shared domain rules.
+
+``Service(ServerConfig(data_dir=...))`` is the app factory's core, and all a pure operation
+test needs: call ``localoci.ops.<action>(svc, ...)`` on it, no HTTP involved.
+"""
 
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import errors
 from .clock import Clock
-from .limits import Limits, RateLimiter
+from .lifecycle import Lifecycle
+from .limits import Limits, Monotonic, RateLimiter
 from .store import Store, Stream, connect
+
+if TYPE_CHECKING:  # only for the annotation: faas is a layer above and imports this module
+    from .faas.state import Faas
 
 DELETED_STATES = ("DELETING", "DELETED")
 
@@ -28,13 +38,15 @@ class ServerConfig:
 
 
 class Service:
-    def __init__(self, config: ServerConfig) -> None:
+    """``monotonic`` is the clock the rate limits run on (tests pass one they can move)."""
+
+    def __init__(self, config: ServerConfig, monotonic: Monotonic = time.monotonic) -> None:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(connect(config.data_dir / "localoci.db", config.durability))
         self.clock = Clock(int(self.store.meta_get("clock_offset_ms", "0") or 0))
         self.limits = config.limits
-        self.rates = RateLimiter(config.limits)
+        self.rates = RateLimiter(config.limits, monotonic)
         self.base_url = f"http://{config.host}:{config.port}"
         self.stats: dict[str, int] = {}
         secret = self.store.meta_get("server_secret")
@@ -43,11 +55,15 @@ class Service:
             with self.store.tx():
                 self.store.meta_set("server_secret", secret)
         self.secret = bytes.fromhex(secret)
-        self.extensions: dict[str, object] = {}
+        self.lifecycle = Lifecycle()
+        self.faas: Faas | None = None     # the Functions and API Gateway part (localoci.faas.install)
 
     @property
     def data_dir(self) -> Path:
         return self.config.data_dir
+
+    def close(self) -> None:
+        self.store.close()
 
     def count(self, name: str, n: int = 1) -> None:
         self.stats[name] = self.stats.get(name, 0) + n
@@ -59,7 +75,15 @@ class Service:
         self.enforce_retention()
         return now
 
-    # -- lifecycle -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every stream, pool, group and work request (and what the hooks own); keys,
+        secret and clock stay."""
+        with self.store.tx():
+            self.store.reset()
+        self.lifecycle.reset()
+        self.rates.clear()
+
+    # -- stream lifecycle ------------------------------------------------------------------
 
     def settle(self, stream: Stream) -> Stream:
         """Move a stream along CREATING -> ACTIVE or DELETING -> DELETED once its time has come."""
@@ -103,6 +127,7 @@ class Service:
     # -- retention -------------------------------------------------------------------------
 
     def enforce_retention(self, stream: Stream | None = None) -> None:
+        """Trim messages older than each stream's retention; drop groups unused that long."""
         now = self.clock.now_ms()
         streams = [stream] if stream else [s for s in self.store.all_streams() if s.lifecycle_state not in DELETED_STATES]
         trimmed = False
@@ -113,14 +138,6 @@ class Service:
                     before = self.store.trim_offset(s.id, p)
                     trimmed |= self.store.trim(s.id, p, horizon) != before
                 # Groups are ephemeral: one unused for the retention period disappears.
-                for table, column in (("group_partitions", "group_name"), ("group_instances", "group_name")):
-                    self.store.conn.execute(
-                        f"DELETE FROM {table} WHERE stream_id = ? AND {column} IN "
-                        "(SELECT name FROM groups WHERE stream_id = ? AND last_used < ?)",
-                        (s.id, s.id, horizon),
-                    )
-                self.store.conn.execute("DELETE FROM groups WHERE stream_id = ? AND last_used < ?", (s.id, horizon))
+                self.store.groups.expire_unused(s.id, horizon)
         if trimmed:
-            # A big trim leaves every deleted page in the WAL: fold it back and truncate it,
-            # so the data directory does not keep the trimmed bytes twice.
-            self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.store.checkpoint()

@@ -1,4 +1,16 @@
-"""OCI's timestamp format: RFC 3339 UTC with milliseconds, e.g. ``2018-11-30T01:34:15.928Z``."""
+"""OCI's timestamp format: RFC 3339 UTC with milliseconds, e.g. ``2018-11-30T01:34:15.928Z``.
+
+>>> format_ms(1543541655928)
+'2018-11-30T01:34:15.928Z'
+>>> parse_to_ms("2018-11-30T01:34:15.928123456Z", "time")     # nanoseconds, as the CLI may send
+1543541655928
+>>> parse_to_ms("2018-11-30T02:34:15.928+01:00", "time")      # an offset
+1543541655928
+>>> parse_to_ms("yesterday", "time")
+Traceback (most recent call last):
+    ...
+localoci.errors.OciError: 'time' is not a valid RFC 3339 date-time: 'yesterday'. Use e.g. 2024-01-02T03:04:05.000Z.
+"""
 
 from __future__ import annotations
 

@@ -136,12 +136,10 @@ class Dispatcher:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                for hook in self.svc.extensions.get("startup", []):
-                    await hook()
+                await self.svc.lifecycle.startup()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                for hook in self.svc.extensions.get("shutdown", []):
-                    await hook()
+                await self.svc.lifecycle.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

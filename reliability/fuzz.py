@@ -368,12 +368,13 @@ def _check(res: Result, counts: Counter, label: str, resp, gateway: bool, method
 
 
 def run(n: int = 4000, seed: int = 1, workdir=None) -> Result:
+    from localoci.control_routes import CONTROL_ROUTES
     from localoci.faas.routes import build_routes
     from localoci.routes import ROUTES
 
     res = Result("fuzz")
     t0 = time.monotonic()
-    routes = [r for r in [*ROUTES, *build_routes(None)] if r.name not in ("h_reset", "h_shutdown")]
+    routes = [r for r in [*ROUTES, *CONTROL_ROUTES, *build_routes(None)] if r.name not in ("h_reset", "h_shutdown")]
     counts, per_route, kinds = Counter(), Counter(), Counter()
     lock = threading.Lock()
     with common.workdir(workdir) as wd, common.server(wd / "fuzz") as s:

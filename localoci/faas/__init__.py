@@ -9,6 +9,11 @@
   endpoints at ``<localoci>/_gateway/<key>/<pathPrefix>/...`` (:mod:`.gateway`).
 * :mod:`.spec`: the hello deployment specification, shared with the OCI target.
 
+The same three layers as the rest of localoci: wire (:mod:`.routes`, :mod:`.gateway`) ->
+operations (:mod:`.ops`, one module per action) -> store (:mod:`.store`, ``schema.sql``),
+with :mod:`.state` (the :class:`~.state.Faas` one process serves) and :mod:`.runtime` (the
+function processes) beside the operations.
+
 Importing this package is cheap and never imports ``fdk``; :func:`install` wires it into a
 server.
 """
@@ -17,23 +22,24 @@ from __future__ import annotations
 
 
 def install(app, svc) -> None:
-    """Add the faas routes and the gateway mount to a localoci dispatcher."""
+    """Add the faas routes and the gateway mount to a localoci dispatcher, and register the
+    hooks that stop function processes on shutdown and reset (``svc.lifecycle``)."""
     from .gateway import GatewayApp
     from .routes import build_routes
     from .state import GATEWAY_MOUNT, Faas
 
     fx = Faas(svc)
-    svc.extensions["faas"] = fx
+    svc.faas = fx
     app.add(build_routes(fx))
     app.mount(GATEWAY_MOUNT + "/", GatewayApp(fx))
 
-    async def on_shutdown() -> None:
+    async def stop_functions() -> None:
         fx.runtime.stop_all()
 
-    def on_reset() -> None:
+    def forget_everything() -> None:
         fx.runtime.stop_all()
         with svc.store.tx():
             fx.store.clear()
 
-    svc.extensions.setdefault("shutdown", []).append(on_shutdown)
-    svc.extensions.setdefault("reset", []).append(on_reset)
+    svc.lifecycle.on_shutdown.append(stop_functions)
+    svc.lifecycle.on_reset.append(forget_everything)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from .. import errors
-from ..ops._validate import query_int
 from ..service import Service
 from .runtime import Runtime
 from .store import FaasStore, Resource
@@ -16,7 +15,7 @@ GATEWAY_MOUNT = "/_gateway"
 class Faas:
     def __init__(self, svc: Service) -> None:
         self.svc = svc
-        self.store = FaasStore(svc.store.conn)
+        self.store = FaasStore(svc.store)
         self.runtime = Runtime(svc)
 
     def now(self) -> int:
@@ -53,7 +52,8 @@ class Faas:
         base = self.gateway_endpoint(gw) if gw else self.base_url
         return base + dep.doc["pathPrefix"]
 
-    def work_request(self, op: str, r: Resource, action: str) -> dict:
+    def work_request(self, op: str, r: Resource, action: str) -> str:
+        """Record an API Gateway work request for ``r`` (inside a transaction); return its id."""
         wr_id = "ocid1.apigatewayworkrequest.oc1.local." + uuid.uuid4().hex
         now = self.now()
         self.store.insert_work_request({
@@ -61,18 +61,5 @@ class Faas:
             "resource_id": r.id, "entity_type": r.kind, "action_type": action,
             "time_accepted": now, "done_at": max(now, r.ready_at),
         })
-        return {"opc-work-request-id": wr_id}
+        return wr_id
 
-
-def page(items: list, query: dict, default_limit: int = 10, max_limit: int = 50) -> tuple[list, str | None]:
-    """OCI paging: ``limit`` and an opaque ``page`` token (here: the start index)."""
-    limit = query_int(query, "limit", 1, max_limit, default_limit)
-    token = query.get("page")
-    start = 0
-    if token:
-        if not token.isdigit():
-            raise errors.invalid_parameter("'page' must be a value from a previous opc-next-page header.")
-        start = int(token)
-    chunk = items[start:start + limit]
-    nxt = str(start + limit) if start + limit < len(items) else None
-    return chunk, nxt

@@ -1,5 +1,10 @@
 """Functions and API Gateway resources: rows in ``faas_resources`` (see ``schema.sql``).
 
+The faas half of the store, and with :mod:`localoci.store` the only place with SQL.  Its
+tables live in the same database (one connection, one ``store.tx()``), but in their own schema
+file, ``localoci/faas/schema.sql``, which only this module reads: the streaming store never
+touches a faas table, so each schema file is read with the one store that owns it.
+
 A :class:`Resource` is one application, function, gateway or deployment; its kind-specific
 fields live in ``doc`` and :mod:`.models` turns it into the wire shape.  Like the main store,
 only the server's event-loop thread touches the connection.
@@ -11,6 +16,8 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..store import Store
 
 _COLS = "id, kind, compartment_id, parent_id, name, state, time_created, time_updated, ready_at, doc"
 
@@ -34,12 +41,19 @@ def init_db(conn: sqlite3.Connection) -> None:
 
 
 class FaasStore:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        init_db(conn)
+    """Over the streaming store's connection: its transactions (``store.tx()``) cover both."""
 
-    def _row(self, row: tuple) -> Resource:
-        return Resource(*row[:9], json.loads(row[9]))
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+        init_db(self.conn)
+
+    @staticmethod
+    def _row(row: sqlite3.Row) -> Resource:
+        return Resource(
+            id=row["id"], kind=row["kind"], compartment_id=row["compartment_id"], parent_id=row["parent_id"],
+            name=row["name"], state=row["state"], time_created=row["time_created"],
+            time_updated=row["time_updated"], ready_at=row["ready_at"], doc=json.loads(row["doc"]),
+        )
 
     def insert(self, r: Resource) -> None:
         self.conn.execute(
@@ -77,24 +91,22 @@ class FaasStore:
 
     def insert_work_request(self, row: dict) -> None:
         self.conn.execute(
-            "INSERT INTO faas_work_requests VALUES (:id, :operation_type, :compartment_id, :resource_id, "
+            "INSERT INTO faas_work_requests(id, operation_type, compartment_id, resource_id, entity_type, "
+            "action_type, time_accepted, done_at) VALUES (:id, :operation_type, :compartment_id, :resource_id, "
             ":entity_type, :action_type, :time_accepted, :done_at)",
             row,
         )
 
     def find_work_request(self, wr_id: str) -> dict | None:
-        cur = self.conn.execute("SELECT * FROM faas_work_requests WHERE id = ?", (wr_id,))
-        row = cur.fetchone()
-        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+        row = self.conn.execute("SELECT * FROM faas_work_requests WHERE id = ?", (wr_id,)).fetchone()
+        return dict(row) if row else None
 
     def list_work_requests(self, compartment_id: str, resource_id: str | None) -> list[dict]:
         sql, args = "SELECT * FROM faas_work_requests WHERE compartment_id = ?", [compartment_id]
         if resource_id:
             sql += " AND resource_id = ?"
             args.append(resource_id)
-        cur = self.conn.execute(sql + " ORDER BY time_accepted DESC", args)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY time_accepted DESC", args)]
 
     def clear(self) -> None:
         self.conn.execute("DELETE FROM faas_resources")

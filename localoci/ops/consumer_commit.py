@@ -14,7 +14,7 @@ from .create_group_cursor import group_cursor
 
 def group_cursor_doc(svc: Service, stream, cursor: str | None) -> dict:
     doc = cursors.decode(cursor, svc.secret, svc.clock.now_ms(), stream.id)
-    if doc.get("cursorType") != "group" or groups.group_row(svc, stream.id, doc.get("groupName")) is None:
+    if doc.get("cursorType") != "group" or groups.find(svc, stream.id, doc.get("groupName")) is None:
         raise errors.invalid_parameter("This operation needs a group cursor (from CreateGroupCursor).")
     return doc
 

@@ -19,7 +19,7 @@ TYPES = ("AT_TIME", "LATEST", "TRIM_HORIZON")
 
 def group_cursor(svc: Service, stream_id: str, name: str, instance: str, commit_on_get: bool,
                  timeout_ms: int, offsets: dict[str, int]) -> str:
-    row = groups.group_row(svc, stream_id, name)
+    group = groups.find(svc, stream_id, name)
     doc = {
         "cursorType": "group",
         "streamId": stream_id,
@@ -27,7 +27,7 @@ def group_cursor(svc: Service, stream_id: str, name: str, instance: str, commit_
         "instanceName": instance,
         "offsets": offsets,
         "commitOnGet": commit_on_get,
-        "generation": row[0] if row else 0,
+        "generation": group.generation if group else 0,
         "timeoutInMs": timeout_ms,
         "expiration": svc.clock.now_ms() + svc.limits.cursor_ttl_ms,
     }

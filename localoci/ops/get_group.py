@@ -10,7 +10,7 @@ from ..timefmt import format_ms
 
 def get_group(svc: Service, stream_id: str, group_name: str) -> dict:
     stream = svc.data_stream(stream_id)
-    if groups.group_row(svc, stream.id, group_name) is None:
+    if groups.find(svc, stream.id, group_name) is None:
         raise errors.not_found("group", group_name)
     with svc.store.tx():
         groups.rebalance(svc, stream, group_name)
@@ -19,11 +19,11 @@ def get_group(svc: Service, stream_id: str, group_name: str) -> dict:
         "groupName": group_name,
         "reservations": [
             {
-                "partition": str(r["partition"]),
-                "committedOffset": r["committed"],
-                "reservedInstance": r["instance"],
-                "timeReservedUntil": format_ms(r["until"]) if r["until"] else None,
+                "partition": str(gp.partition),
+                "committedOffset": gp.committed_offset,
+                "reservedInstance": gp.reserved_by,
+                "timeReservedUntil": format_ms(gp.reserved_until) if gp.reserved_until else None,
             }
-            for r in groups.reservations(svc, stream, group_name)
+            for gp in svc.store.groups.partitions(stream.id, group_name)
         ],
     }

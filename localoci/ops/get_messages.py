@@ -129,7 +129,7 @@ def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[MessageBatc
     name, instance = doc.get("groupName"), doc.get("instanceName")
     if not isinstance(name, str) or not isinstance(instance, str):
         raise errors.cursor_invalid()
-    if groups.group_row(svc, stream.id, name) is None:
+    if groups.find(svc, stream.id, name) is None:
         raise errors.cursor_invalid()
     commit_on_get = bool(doc.get("commitOnGet", True))
     timeout_ms = int(doc.get("timeoutInMs") or svc.limits.default_group_timeout_ms)
@@ -143,15 +143,15 @@ def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[MessageBatc
     if wait:
         svc.count("gets_throttled")
         raise _throttle(wait)
-    row = groups.group_row(svc, stream.id, name)
-    same_generation = row[0] == doc.get("generation", 0)
+    group = groups.find(svc, stream.id, name)
+    same_generation = group.generation == doc.get("generation", 0)
     pending = {} if commit_on_get or not same_generation else dict(doc.get("offsets") or {})
     pending = {k: v for k, v in pending.items() if int(k) in mine}
     batch: list[StoredMessage] = []
     if mine:
         share = max(1, limit // len(mine))
         for p in mine:
-            start = groups.start_position(svc, stream, name, p)
+            start = groups.start_position(svc, stream, group, p)
             if str(p) in pending:
                 start = max(start, int(pending[str(p)]) + 1)
             if start < store.trim_offset(stream.id, p):

@@ -17,7 +17,7 @@ TYPES = ("AT_TIME", "LATEST", "TRIM_HORIZON")
 def update_group(svc: Service, stream_id: str, group_name: str, body: object) -> None:
     stream = svc.data_stream(stream_id)
     body = require_object(body, "UpdateGroupDetails")
-    if groups.group_row(svc, stream.id, group_name) is None:
+    if groups.find(svc, stream.id, group_name) is None:
         raise errors.not_found("group", group_name)
     type_ = get_enum(body, "type", TYPES)
     time_ms = parse_to_ms(body["time"], "time") if body.get("time") is not None else None

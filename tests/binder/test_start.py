@@ -19,13 +19,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+import localctl
 from tests.binder.envfile import ROOT, pip_install_args
 from tests.browser.jupyter import free_port, isolated_env, start_jupyter
 
@@ -96,14 +96,7 @@ def launch_like_binder(tmp_path: Path, bindir: Path) -> None:
                         "the proxied path was not checked (the slow fresh-environment test checks it)")
     finally:
         server.stop()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                get_json(f"{localoci_url}/_localoci/health", timeout=0.5)
-                time.sleep(0.2)
-            except OSError:
-                break
-        else:
+        if not localctl.Control.for_service(localoci_url).wait_gone(timeout=15):
             pytest.fail(f"localoci still answers at {localoci_url} after Jupyter stopped")
 
 
@@ -137,3 +130,28 @@ def test_fresh_environment_from_environment_yml_then_postbuild_then_start(tmp_pa
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     assert (home / ".jupyter" / "jupyter_server_config.py").exists()
     launch_like_binder(tmp_path, bindir)
+
+
+def test_binder_start_still_execs_the_command_without_localoci_url_when_localoci_cannot_start(tmp_path):
+    """A port already taken: binder/start shows the end of localoci's log and hands over all
+    the same, without LOCALOCI_URL (so connect() says what is wrong instead of timing out)."""
+    import socket
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "HOME": str(home), "LOCALOCI_PORT": str(port),
+               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        for var in ("LOCALOCI_URL", "LOCALOCI_HOME"):
+            env.pop(var, None)
+        done = subprocess.run(
+            [str(ROOT / "binder" / "start"), sys.executable, "-c",
+             "import os; print('LOCALOCI_URL=' + os.environ.get('LOCALOCI_URL', 'unset'))"],
+            env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "LOCALOCI_URL=unset"
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr, done.stderr
+    assert "localoci.out" in done.stderr

@@ -159,9 +159,11 @@ def test_without_the_cli_every_cli_cell_prints_the_note(localoci_factory, monkey
             assert "Traceback" not in outputs_text(cell)
 
 
-def test_the_cli_prints_no_warning_for_the_local_profile(localoci, tmp_path):
+def test_the_cli_prints_no_warning_for_the_local_profile(localoci_factory, tmp_path):
     """Region us-ashburn-1, profile LOCAL, localoci's key (with its OCI_API_KEY label): stderr
-    stays empty.  A config others can read warns unless the variable the lab sets is there."""
+    stays empty.  A config others can read warns unless the variable the lab sets is there.
+    (A server of its own: other tests' streams would make the CLI warn about paging.)"""
+    localoci = localoci_factory()
     config = tmp_path / "config"
     shutil.copy(localoci.config_file, config)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_CLI", "SUPPRESS_"))}

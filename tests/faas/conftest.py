@@ -1,13 +1,15 @@
-"""Fixtures for the Functions and API Gateway stand-ins: one localoci of their own (so no other
-test's reset removes them), a stream, an application with ``hello`` and ``probe``, and a
-gateway deployment built from the repository's hello specification plus test routes.
+"""Fixtures for the Functions and API Gateway stand-ins: per test module, a localoci served
+in-process (its own, so no other module's reset removes what it made), a stream, an
+application with ``hello`` and ``probe``, and a gateway deployment built from the repository's
+hello specification plus test routes.  Nothing here sleeps: streams and resources are ACTIVE at
+once (ready delay 0), and a throttled read moves the server's rate-limit clock past its wait.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import time
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,9 @@ import oci
 import pytest
 
 from labhelpers.functions import HELLO_DIR, PATH_PREFIX, load_deployment_spec
-from tests.conftest import LocalOCI, start_localoci
+from tests.inprocess import InProcessServer
+
+__all__ = ["HELLO_DIR", "PATH_PREFIX", "PROBE_DIR"]
 
 # The probe function imports fdk, which reconfigures logging: never let pytest import it.
 collect_ignore = ["functions"]
@@ -25,7 +29,7 @@ PROBE_DIR = Path(__file__).parent / "functions" / "probe"
 
 @dataclass
 class Lab:
-    server: LocalOCI
+    server: InProcessServer
     stream: object
     app: object
     hello: object
@@ -59,13 +63,14 @@ def create_function(fm, app_id: str, name: str, source: Path, config: dict | Non
     return fm.create_function(details).data
 
 
-def wait_active(get, ident: str, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        obj = get(ident).data
-        if obj.lifecycle_state == "ACTIVE" or time.monotonic() > deadline:
-            return obj
-        time.sleep(0.02)
+def active(get, ident: str):
+    """The resource, which the module's server (ready delay 0) made ACTIVE at once."""
+    obj = get(ident).data
+    assert obj.lifecycle_state == "ACTIVE", f"{ident} is {obj.lifecycle_state}"
+    return obj
+
+
+WAIT = re.compile(r"next request can be made in (\d+) ms")
 
 
 def read_event(lab, offset: int) -> tuple[str, dict]:
@@ -73,31 +78,39 @@ def read_event(lab, offset: int) -> tuple[str, dict]:
     client = lab.server.stream_client()
     cursor = client.create_cursor(lab.stream.id, oci.streaming.models.CreateCursorDetails(
         partition="0", type="AT_OFFSET", offset=offset)).data.value
-    for _ in range(20):  # GetMessages is limited to 5 calls/s per partition: wait out a 429
+    for _ in range(20):  # GetMessages is limited to 5 calls/s per partition: move past a 429's wait
         try:
             msg = client.get_messages(lab.stream.id, cursor, limit=1).data[0]
             break
         except oci.exceptions.ServiceError as exc:
             if exc.status != 429:
                 raise
-            time.sleep(0.25)
+            lab.server.rate_clock.advance(int(WAIT.search(exc.message).group(1)) / 1000)
     return base64.b64decode(msg.key).decode(), json.loads(base64.b64decode(msg.value))
 
 
-@pytest.fixture(scope="session")
-def faas_server(tmp_path_factory):
-    server = start_localoci(tmp_path_factory.mktemp("faas"))
-    yield server
-    server.stop()
+@pytest.fixture(scope="module")
+def localoci(inprocess_localoci):
+    return inprocess_localoci
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
+def localoci_factory(inprocess_factory):
+    return inprocess_factory
+
+
+@pytest.fixture(scope="module")
+def faas_server(inprocess_localoci) -> InProcessServer:
+    return inprocess_localoci
+
+
+@pytest.fixture(scope="module")
 def lab(faas_server) -> Lab:
     s = faas_server
     admin = s.admin()
     stream = admin.create_stream(oci.streaming.models.CreateStreamDetails(
         name="lab-stream", partitions=1, compartment_id=s.compartment)).data
-    stream = wait_active(admin.get_stream, stream.id)
+    stream = active(admin.get_stream, stream.id)
     fm = oci.functions.FunctionsManagementClient(s.config, service_endpoint=s.url)
     app = fm.create_application(oci.functions.models.CreateApplicationDetails(
         compartment_id=s.compartment, display_name="lab", subnet_ids=[], config={"APP_LEVEL": "from-app"})).data
@@ -109,7 +122,7 @@ def lab(faas_server) -> Lab:
     gw = gc.create_gateway(oci.apigateway.models.CreateGatewayDetails(
         compartment_id=s.compartment, endpoint_type="PUBLIC", subnet_id="ocid1.subnet.oc1..lab",
         display_name="lab-apigw")).data
-    gw = wait_active(gc.get_gateway, gw.id)
+    gw = active(gc.get_gateway, gw.id)
     spec = load_deployment_spec(hello.id)
     probe_backend = {"type": "ORACLE_FUNCTIONS_BACKEND", "functionId": probe.id}
     spec["routes"] += [
@@ -124,5 +137,5 @@ def lab(faas_server) -> Lab:
     dep = dc.create_deployment(oci.apigateway.models.CreateDeploymentDetails(
         gateway_id=gw.id, compartment_id=s.compartment, path_prefix=PATH_PREFIX,
         display_name="hello-api", specification=spec)).data
-    dep = wait_active(dc.get_deployment, dep.id)
+    dep = active(dc.get_deployment, dep.id)
     return Lab(s, stream, app, hello, probe, gw, dep)

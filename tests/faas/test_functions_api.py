@@ -7,9 +7,7 @@ import oci
 import pytest
 import requests
 
-from labhelpers.functions import HELLO_DIR
-
-from .conftest import create_function
+from .conftest import HELLO_DIR, create_function
 
 
 def signed_get(lab, path: str) -> requests.Response:

@@ -8,9 +8,7 @@ import oci
 import pytest
 import requests
 
-from labhelpers.functions import PATH_PREFIX
-
-from .conftest import read_event
+from .conftest import PATH_PREFIX, read_event
 
 
 def next_offset(lab) -> int:

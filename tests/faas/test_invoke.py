@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import select
 import sqlite3
 import time
 
@@ -16,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from labhelpers.functions import HELLO_DIR
 from localoci import auth
 
-from .conftest import PROBE_DIR, create_function, read_event
+from .conftest import HELLO_DIR, PROBE_DIR, create_function, read_event
 
 
 def invoke(lab, fn, body: dict | str, **kw):
@@ -172,16 +173,25 @@ def test_reset_and_shutdown_stop_function_processes(localoci_factory):
             return False
         return True
 
-    def wait_dead(pid: int) -> bool:
-        for _ in range(100):
-            if not alive(pid):
-                return True
-            time.sleep(0.05)
-        return False
+    def wait_dead(pid: int, timeout: float = 5.0) -> bool:
+        """Wait for ``pid`` to end: a pidfd turns readable when it exits (Linux); else poll."""
+        if not hasattr(os, "pidfd_open"):
+            deadline = time.monotonic() + timeout
+            while alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return not alive(pid)
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return True
+        try:
+            return bool(select.select([fd], [], [], timeout)[0])
+        finally:
+            os.close(fd)
 
     pid = json.loads(inv.invoke_function(fn.id, invoke_function_body="{}").data.text)["pid"]
     assert alive(pid)
-    server.call("POST", "/_localoci/reset")
+    server.control.reset()
     assert wait_dead(pid)
     with pytest.raises(oci.exceptions.ServiceError) as gone:
         fm.get_function(fn.id)

@@ -3,13 +3,13 @@
 Several producer threads publish through the SDK; the server is killed with SIGKILL in the
 middle of the run and restarted on the same data directory.  Every acknowledged message must
 then be present exactly once, at the offset it was acknowledged with, and each producer's
-messages must be in publish order within their partition."""
+messages must be in publish order within their partition.  (A real ``python -m localoci
+serve`` process: a SIGKILL is what this proves, so it cannot be served in-process.)"""
 
 from __future__ import annotations
 
 import signal
 import threading
-import time
 
 import oci
 import pytest
@@ -22,7 +22,8 @@ PRODUCERS = 4
 BATCH = 10
 
 
-def produce(server, stream_id: str, producer: int, acked: list, stop: threading.Event) -> None:
+def produce(server, stream_id: str, producer: int, acked: list, stop: threading.Event,
+            progress: threading.Condition) -> None:
     client = oci.streaming.StreamClient(server.config, service_endpoint=server.url,
                                         retry_strategy=oci.retry.NoneRetryStrategy(), timeout=(2, 5))
     seq = 0
@@ -35,9 +36,11 @@ def produce(server, stream_id: str, producer: int, acked: list, stop: threading.
             result = client.put_messages(stream_id, details).data
         except Exception:  # noqa: BLE001 - the server is gone: the unacknowledged batch may or may not be stored
             return
-        for v, e in zip(values, result.entries, strict=True):
-            if e.error is None:
-                acked.append((e.partition, e.offset, v))
+        with progress:
+            for v, e in zip(values, result.entries, strict=True):
+                if e.error is None:
+                    acked.append((e.partition, e.offset, v))
+            progress.notify_all()
         seq += BATCH
 
 
@@ -64,14 +67,13 @@ def test_acknowledged_messages_survive_sigkill_once_at_their_offset_in_order(tmp
     try:
         stream = make_stream(partitions=3, server=server)
         acked: list[tuple[str, int, str]] = []
-        stop = threading.Event()
-        threads = [threading.Thread(target=produce, args=(server, stream.id, i, acked, stop), daemon=True)
+        stop, progress = threading.Event(), threading.Condition()
+        threads = [threading.Thread(target=produce, args=(server, stream.id, i, acked, stop, progress), daemon=True)
                    for i in range(PRODUCERS)]
         for t in threads:
             t.start()
-        deadline = time.monotonic() + 10
-        while len(acked) < 400 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        with progress:  # woken by each acknowledged batch, not by a timer
+            progress.wait_for(lambda: len(acked) >= 400, timeout=10)
         server.proc.send_signal(signal.SIGKILL)  # mid-run: producers are still sending
         server.proc.wait(10)
         stop.set()

@@ -1,5 +1,7 @@
 """OCI's limits, on by default: sizes, write and read rates, groups per stream, cursor expiry,
-retention.  Time-based rules use localoci's controllable clock (``advance``), never sleep."""
+retention.  Nothing here sleeps: time-based rules move localoci's controllable clock
+(``advance``), and the rate limits run on the in-process server's injected monotonic clock,
+which a test moves past an announced wait (``rate_clock.advance``)."""
 
 from __future__ import annotations
 
@@ -60,7 +62,7 @@ def test_write_throttling_is_http_200_with_per_entry_errors(raw, make_stream):
         assert WAIT.search(e["errorMessage"]), e["errorMessage"]
 
 
-def test_throttled_entries_succeed_after_the_announced_wait(client, make_stream):
+def test_throttled_entries_succeed_after_the_announced_wait(localoci, client, make_stream):
     stream = make_stream(partitions=1)
     full = "x" * (MIB - 1)  # with the 1-byte key: exactly one second of the partition's budget
     publish(client, stream.id, ("k", full))
@@ -68,7 +70,7 @@ def test_throttled_entries_succeed_after_the_announced_wait(client, make_stream)
     assert result.failures == 1
     wait_ms = int(WAIT.search(result.entries[0].error_message).group(1))
     assert 0 < wait_ms <= 1000
-    time.sleep(wait_ms / 1000 + 0.05)
+    localoci.rate_clock.advance(wait_ms / 1000)
     assert client.put_messages(stream.id, entries(("k", full))).data.failures == 0
 
 
@@ -95,7 +97,7 @@ def test_more_than_5_gets_per_second_on_a_partition_is_429(localoci, client, mak
     assert (error.status, error.code) == (429, "TooManyRequests")
     wait_ms = int(WAIT.search(error.message).group(1))
     assert 0 < wait_ms <= 1000
-    time.sleep(wait_ms / 1000 + 0.05)
+    localoci.rate_clock.advance(wait_ms / 1000)
     client.get_messages(stream.id, c)
 
 

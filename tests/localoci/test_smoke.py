@@ -1,4 +1,5 @@
-"""The stand-in's basic contract through the official SDK: publish, then read back."""
+"""The stand-in's basic contract through the official SDK: publish, then read back -- against
+the real ``python -m localoci serve`` process (the other tests here serve in-process)."""
 
 import base64
 
@@ -9,9 +10,9 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def test_published_messages_read_back_in_order_with_utf8_intact(localoci, make_stream):
-    stream = make_stream(partitions=1)
-    client = localoci.stream_client()
+def test_published_messages_read_back_in_order_with_utf8_intact(localoci_process, make_stream):
+    stream = make_stream(partitions=1, server=localoci_process)
+    client = localoci_process.stream_client()
     entries = [oci.streaming.models.PutMessagesDetailsEntry(key=b64("k"), value=b64(f"héllo {i}")) for i in range(3)]
     result = client.put_messages(stream.id, oci.streaming.models.PutMessagesDetails(messages=entries)).data
     assert result.failures == 0

@@ -186,13 +186,7 @@ def _exception_classes() -> list[type]:
     return found
 
 
-# localctl is being rewritten over the shared control client (issue 13, other half); its
-# LocalOCIError joins the tree at the merge.  Strict: this case fails once it has, so the
-# integrator deletes the mark instead of leaving a hole.
-PENDING = {"LocalOCIError"}
-EXCEPTIONS = [pytest.param(c, id=c.__name__, marks=pytest.mark.xfail(
-    strict=True, reason="re-parented onto LabError when localctl moves to the shared client"))
-    if c.__name__ in PENDING else pytest.param(c, id=c.__name__) for c in _exception_classes()]
+EXCEPTIONS = [pytest.param(c, id=c.__name__) for c in _exception_classes()]
 
 
 @pytest.mark.parametrize("exc", EXCEPTIONS)

@@ -1,8 +1,9 @@
-"""A small store over SQLite (WAL), the flaskr way: ``connect()``, ``init_db()``, one schema file.
+"""The :class:`Store`: every SQL statement about streams, pools, messages and work requests.
 
-Only the event-loop thread of the server touches the connection, so there is no locking
-here; each mutating operation runs in one transaction (``with store.tx():``) and is durable
-when it returns: an acknowledged message is on disk before its offset is sent.
+Tables are described in ``localoci/schema.sql``; the consumer-group tables have their own
+module (:mod:`.group_tables`, reached as ``store.groups``).  The hot path (next and trim offset
+of every partition) is cached in memory and written through in the same transaction; a
+rolled-back transaction restores the cache.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import errors
-from .timefmt import format_ms
+from .. import errors
+from .group_tables import GroupTables
+from .rows import PartitionOffsets, StoredMessage, Stream, StreamPool
+
+# Every table of localoci/schema.sql, children before parents (``reset`` empties them in order).
+# ``meta`` and ``api_keys`` are not data: a reset keeps the clock, the secret and the keys.
+DATA_TABLES = ("messages", "partitions", "group_partitions", "group_instances", "groups", "streams",
+               "stream_pools", "work_requests")
 
 
 def connect(path: Path | str, durability: str = "full") -> sqlite3.Connection:
     """Open (and create) the database; ``durability`` is SQLite's ``synchronous`` level."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -33,92 +40,6 @@ def init_db(conn: sqlite3.Connection) -> None:
     conn.executescript(resources.files("localoci").joinpath("schema.sql").read_text())
 
 
-# -- domain rows -------------------------------------------------------------------------------
-
-@dataclass
-class StreamPool:
-    id: str
-    compartment_id: str
-    name: str
-    is_default: bool
-    lifecycle_state: str
-    time_created: int
-    ready_at: int
-    kafka_settings: dict = field(default_factory=dict)
-    freeform_tags: dict = field(default_factory=dict)
-    defined_tags: dict = field(default_factory=dict)
-
-    def to_wire(self, base_url: str, summary: bool = False) -> dict:
-        out = {
-            "id": self.id,
-            "compartmentId": self.compartment_id,
-            "name": self.name,
-            "lifecycleState": self.lifecycle_state,
-            "timeCreated": format_ms(self.time_created),
-            "isPrivate": False,
-            "freeformTags": self.freeform_tags,
-            "definedTags": self.defined_tags,
-        }
-        if not summary:
-            host = base_url.split("://", 1)[-1]
-            out.update(
-                {
-                    "kafkaSettings": {
-                        "bootstrapServers": None,
-                        "autoCreateTopicsEnable": bool(self.kafka_settings.get("autoCreateTopicsEnable", False)),
-                        "logRetentionHours": int(self.kafka_settings.get("logRetentionHours", 24)),
-                        "numPartitions": int(self.kafka_settings.get("numPartitions", 1)),
-                    },
-                    "customEncryptionKey": {"kmsKeyId": None, "keyState": "NONE"},
-                    "endpointFqdn": host,
-                    "privateEndpointSettings": {"subnetId": None, "privateEndpointIp": None, "nsgIds": None},
-                }
-            )
-        return out
-
-
-@dataclass
-class Stream:
-    id: str
-    name: str
-    compartment_id: str
-    stream_pool_id: str
-    partitions: int
-    retention_hours: int
-    lifecycle_state: str
-    time_created: int
-    ready_at: int
-    etag: str
-    freeform_tags: dict = field(default_factory=dict)
-    defined_tags: dict = field(default_factory=dict)
-
-    def to_wire(self, messages_endpoint: str, summary: bool = False) -> dict:
-        out = {
-            "name": self.name,
-            "id": self.id,
-            "partitions": self.partitions,
-            "compartmentId": self.compartment_id,
-            "streamPoolId": self.stream_pool_id,
-            "lifecycleState": self.lifecycle_state,
-            "timeCreated": format_ms(self.time_created),
-            "messagesEndpoint": messages_endpoint,
-            "freeformTags": self.freeform_tags,
-            "definedTags": self.defined_tags,
-        }
-        if not summary:
-            out["retentionInHours"] = self.retention_hours
-        return out
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    partition: int
-    offset: int
-    ts: int
-    key: bytes | None
-    value: bytes
-
-
 class Store:
     """Domain-level access to the database.  Methods raise :mod:`errors` for missing things."""
 
@@ -128,21 +49,25 @@ class Store:
         # Hot-path caches, always written through to the database in the same transaction.
         self._next: dict[tuple[str, int], int] = {}
         self._trim: dict[tuple[str, int], int] = {}
-        for sid, p, nxt, trim in conn.execute("SELECT stream_id, partition, next_offset, trim_offset FROM partitions"):
-            self._next[(sid, p)] = nxt
-            self._trim[(sid, p)] = trim
+        for row in conn.execute("SELECT stream_id, partition, next_offset, trim_offset FROM partitions"):
+            self._next[(row["stream_id"], row["partition"])] = row["next_offset"]
+            self._trim[(row["stream_id"], row["partition"])] = row["trim_offset"]
+        self.groups = GroupTables(conn)
+
+    def close(self) -> None:
+        self.conn.close()
 
     # -- transactions ----------------------------------------------------------------------
 
     @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
+    def tx(self) -> Iterator[None]:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise errors.storage_unavailable(str(exc)) from None
         snapshot = (dict(self._next), dict(self._trim))
         try:
-            yield self.conn
+            yield
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback(snapshot)
@@ -158,11 +83,23 @@ class Store:
             pass
         self._next, self._trim = snapshot
 
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the database and truncate it (after a big trim, so the data
+        directory does not keep the trimmed bytes twice)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def reset(self) -> None:
+        """Forget every stream, pool, message, group and work request (inside ``tx()``)."""
+        for table in DATA_TABLES:
+            self.conn.execute(f"DELETE FROM {table}")
+        self._next.clear()
+        self._trim.clear()
+
     # -- meta ------------------------------------------------------------------------------
 
     def meta_get(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
+        return row["value"] if row else default
 
     def meta_set(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
@@ -172,23 +109,29 @@ class Store:
     def add_api_key(self, tenancy: str, user: str, fingerprint: str, public_pem: str) -> str:
         key_id = f"{tenancy}/{user}/{fingerprint}"
         self.conn.execute(
-            "INSERT OR REPLACE INTO api_keys VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO api_keys(key_id, tenancy_id, user_id, fingerprint, public_pem) "
+            "VALUES (?, ?, ?, ?, ?)",
             (key_id, tenancy, user, fingerprint, public_pem),
         )
         return key_id
 
     def api_key(self, key_id: str) -> str | None:
         row = self.conn.execute("SELECT public_pem FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
-        return row[0] if row else None
+        return row["public_pem"] if row else None
 
     # -- stream pools ----------------------------------------------------------------------
 
-    _POOL_COLS = "id, compartment_id, name, is_default, lifecycle_state, time_created, ready_at, kafka_settings, freeform_tags, defined_tags"
+    _POOL_COLS = ("id, compartment_id, name, is_default, lifecycle_state, time_created, ready_at, "
+                  "kafka_settings, freeform_tags, defined_tags")
 
-    def _pool(self, row: tuple) -> StreamPool:
+    @staticmethod
+    def _pool(row: sqlite3.Row) -> StreamPool:
         return StreamPool(
-            row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6],
-            json.loads(row[7]), json.loads(row[8]), json.loads(row[9]),
+            id=row["id"], compartment_id=row["compartment_id"], name=row["name"],
+            is_default=bool(row["is_default"]), lifecycle_state=row["lifecycle_state"],
+            time_created=row["time_created"], ready_at=row["ready_at"],
+            kafka_settings=json.loads(row["kafka_settings"]), freeform_tags=json.loads(row["freeform_tags"]),
+            defined_tags=json.loads(row["defined_tags"]),
         )
 
     def insert_pool(self, pool: StreamPool) -> None:
@@ -201,7 +144,8 @@ class Store:
 
     def update_pool(self, pool: StreamPool) -> None:
         self.conn.execute(
-            "UPDATE stream_pools SET name=?, lifecycle_state=?, ready_at=?, kafka_settings=?, freeform_tags=?, defined_tags=? WHERE id=?",
+            "UPDATE stream_pools SET name=?, lifecycle_state=?, ready_at=?, kafka_settings=?, freeform_tags=?, "
+            "defined_tags=? WHERE id=?",
             (pool.name, pool.lifecycle_state, pool.ready_at, json.dumps(pool.kafka_settings),
              json.dumps(pool.freeform_tags), json.dumps(pool.defined_tags), pool.id),
         )
@@ -225,10 +169,18 @@ class Store:
 
     # -- streams ---------------------------------------------------------------------------
 
-    _STREAM_COLS = "id, name, compartment_id, stream_pool_id, partitions, retention_hours, lifecycle_state, time_created, ready_at, etag, freeform_tags, defined_tags"
+    _STREAM_COLS = ("id, name, compartment_id, stream_pool_id, partitions, retention_hours, lifecycle_state, "
+                    "time_created, ready_at, etag, freeform_tags, defined_tags")
 
-    def _stream(self, row: tuple) -> Stream:
-        return Stream(*row[:10], json.loads(row[10]), json.loads(row[11]))
+    @staticmethod
+    def _stream(row: sqlite3.Row) -> Stream:
+        return Stream(
+            id=row["id"], name=row["name"], compartment_id=row["compartment_id"],
+            stream_pool_id=row["stream_pool_id"], partitions=row["partitions"],
+            retention_hours=row["retention_hours"], lifecycle_state=row["lifecycle_state"],
+            time_created=row["time_created"], ready_at=row["ready_at"], etag=row["etag"],
+            freeform_tags=json.loads(row["freeform_tags"]), defined_tags=json.loads(row["defined_tags"]),
+        )
 
     def insert_stream(self, s: Stream) -> None:
         self.conn.execute(
@@ -244,7 +196,8 @@ class Store:
 
     def update_stream(self, s: Stream) -> None:
         self.conn.execute(
-            "UPDATE streams SET compartment_id=?, stream_pool_id=?, lifecycle_state=?, ready_at=?, etag=?, freeform_tags=?, defined_tags=? WHERE id=?",
+            "UPDATE streams SET compartment_id=?, stream_pool_id=?, lifecycle_state=?, ready_at=?, etag=?, "
+            "freeform_tags=?, defined_tags=? WHERE id=?",
             (s.compartment_id, s.stream_pool_id, s.lifecycle_state, s.ready_at, s.etag,
              json.dumps(s.freeform_tags), json.dumps(s.defined_tags), s.id),
         )
@@ -272,6 +225,14 @@ class Store:
     def trim_offset(self, stream_id: str, partition: int) -> int:
         return self._trim[(stream_id, partition)]
 
+    def partition_offsets(self, stream_id: str) -> list[PartitionOffsets]:
+        """Next and trim offset of each of the stream's partitions, as stored (``/_localoci/stats``)."""
+        rows = self.conn.execute(
+            "SELECT partition, next_offset, trim_offset FROM partitions WHERE stream_id = ? ORDER BY partition",
+            (stream_id,),
+        )
+        return [PartitionOffsets(r["partition"], r["next_offset"], r["trim_offset"]) for r in rows]
+
     def append(self, stream_id: str, rows: list[tuple[int, bytes | None, bytes]], ts: int) -> list[int]:
         """Append ``(partition, key, value)`` rows; return their offsets.  Call inside ``tx()``."""
         offsets = []
@@ -283,7 +244,9 @@ class Store:
             touched[partition] = off + 1
             offsets.append(off)
             params.append((stream_id, partition, off, ts, key, value))
-        self.conn.executemany("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)", params)
+        self.conn.executemany(
+            "INSERT INTO messages(stream_id, partition, offset, ts, key, value) VALUES (?, ?, ?, ?, ?, ?)", params
+        )
         self.conn.executemany(
             "UPDATE partitions SET next_offset = ? WHERE stream_id = ? AND partition = ?",
             [(nxt, stream_id, p) for p, nxt in touched.items()],
@@ -301,8 +264,9 @@ class Store:
         )
         out, size = [], 0
         for r in cur:
-            out.append(StoredMessage(partition, r[0], r[1], r[2], r[3]))
-            size += len(r[3]) + len(r[2] or b"")
+            key, value = r["key"], r["value"]
+            out.append(StoredMessage(partition, r["offset"], r["ts"], key, value))
+            size += len(value) + len(key or b"")
             if max_bytes is not None and size >= max_bytes:
                 cur.close()
                 break
@@ -311,20 +275,20 @@ class Store:
     def first_offset_at_time(self, stream_id: str, partition: int, ts: int) -> int:
         """The first retained offset whose timestamp is >= ``ts`` (or the next offset)."""
         row = self.conn.execute(
-            "SELECT min(offset) FROM messages WHERE stream_id = ? AND partition = ? AND ts >= ?",
+            "SELECT min(offset) AS first FROM messages WHERE stream_id = ? AND partition = ? AND ts >= ?",
             (stream_id, partition, ts),
         ).fetchone()
-        return row[0] if row[0] is not None else self._next[(stream_id, partition)]
+        return row["first"] if row["first"] is not None else self._next[(stream_id, partition)]
 
     def trim(self, stream_id: str, partition: int, older_than_ts: int) -> int:
         """Delete messages appended before ``older_than_ts``; return the new trim offset."""
         row = self.conn.execute(
-            "SELECT max(offset) FROM messages WHERE stream_id = ? AND partition = ? AND ts < ?",
+            "SELECT max(offset) AS last FROM messages WHERE stream_id = ? AND partition = ? AND ts < ?",
             (stream_id, partition, older_than_ts),
         ).fetchone()
-        if row[0] is None:
+        if row["last"] is None:
             return self._trim[(stream_id, partition)]
-        new_trim = row[0] + 1
+        new_trim = row["last"] + 1
         self.conn.execute(
             "DELETE FROM messages WHERE stream_id = ? AND partition = ? AND offset < ?",
             (stream_id, partition, new_trim),
@@ -340,17 +304,15 @@ class Store:
 
     def insert_work_request(self, row: dict) -> None:
         self.conn.execute(
-            "INSERT INTO work_requests VALUES (:id, :operation_type, :compartment_id, :entity_type, "
+            "INSERT INTO work_requests(id, operation_type, compartment_id, entity_type, action_type, resource_id, "
+            "entity_uri, time_accepted, done_at) VALUES (:id, :operation_type, :compartment_id, :entity_type, "
             ":action_type, :resource_id, :entity_uri, :time_accepted, :done_at)",
             row,
         )
 
     def find_work_request(self, wr_id: str) -> dict | None:
-        cur = self.conn.execute("SELECT * FROM work_requests WHERE id = ?", (wr_id,))
-        row = cur.fetchone()
-        if not row:
-            return None
-        return dict(zip([d[0] for d in cur.description], row, strict=True))
+        row = self.conn.execute("SELECT * FROM work_requests WHERE id = ?", (wr_id,)).fetchone()
+        return dict(row) if row else None
 
     def list_work_requests(self, compartment_id: str | None, resource_id: str | None) -> list[dict]:
         sql, args = "SELECT * FROM work_requests WHERE 1=1", []
@@ -360,6 +322,4 @@ class Store:
         if resource_id:
             sql += " AND resource_id = ?"
             args.append(resource_id)
-        cur = self.conn.execute(sql + " ORDER BY time_accepted DESC", args)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY time_accepted DESC", args)]

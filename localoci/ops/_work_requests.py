@@ -1,11 +1,13 @@
-"""Work requests: what today's SDK composites and the CLI's ``--wait-for-state`` poll.
+"""Work requests, as every mutating admin operation records them and the work-request
+operations show them.
 
 Each mutating admin call records one; it is IN_PROGRESS until the resource settles
-(``ready_delay``), then SUCCEEDED.  List endpoints answer ``{"items": [...]}``."""
+(``ready_delay``), then SUCCEEDED -- what today's SDK composites and the CLI's
+``--wait-for-state`` poll.
+"""
 
 from __future__ import annotations
 
-from .. import errors
 from ..ids import new_ocid
 from ..service import Service
 from ..timefmt import format_ms
@@ -30,7 +32,7 @@ def new_work_request(svc: Service, operation: str, resource, action: str) -> str
     return wr_id
 
 
-def _wire(svc: Service, row: dict) -> dict:
+def to_wire(svc: Service, row: dict) -> dict:
     done = svc.clock.now_ms() >= row["done_at"]
     return {
         "operationType": row["operation_type"],
@@ -48,27 +50,3 @@ def _wire(svc: Service, row: dict) -> dict:
         "timeStarted": format_ms(row["time_accepted"]),
         "timeFinished": format_ms(row["done_at"]) if done else None,
     }
-
-
-def get_work_request(svc: Service, wr_id: str) -> dict:
-    row = svc.store.find_work_request(wr_id)
-    if row is None:
-        raise errors.not_found("work request", wr_id)
-    # Settling the resource keeps GetStream consistent with the work request.
-    if row["entity_type"] == "stream" and svc.store.find_stream(row["resource_id"]):
-        svc.stream(row["resource_id"])
-    return _wire(svc, row)
-
-
-def list_work_requests(svc: Service, query: dict) -> dict:
-    if query.get("workRequestId"):
-        return {"items": [get_work_request(svc, query["workRequestId"])]}
-    rows = svc.store.list_work_requests(query.get("compartmentId"), query.get("resourceId"))
-    return {"items": [_wire(svc, r) for r in rows]}
-
-
-def work_request_details(svc: Service, wr_id: str) -> dict:
-    """Errors and logs of a work request: none, in localoci."""
-    if svc.store.find_work_request(wr_id) is None:
-        raise errors.not_found("work request", wr_id)
-    return {"items": []}

@@ -1,0 +1,85 @@
+"""Where a localoci lives: its data directory, and the ``server.json`` it writes there.
+
+``server.json`` (written atomically by the server once it listens, removed when it stops)::
+
+    {"url": "http://127.0.0.1:18730",                  the service endpoint (SDK, CLI)
+     "control_url": "http://127.0.0.1:18730/_localoci", its own endpoints (health, clock, ...)
+     "pid": 4242, "port": 18730, "host": "127.0.0.1",
+     "config_file": ".../config", "profile": "LOCAL",    the OCI config it wrote for clients
+     "limits": true, "auth": true}
+
+>>> info = ServerInfo(url="http://127.0.0.1:1", control_url="http://127.0.0.1:1/_localoci", pid=1,
+...                   port=1, host="127.0.0.1", config_file="/d/config", profile="LOCAL")
+>>> ServerInfo.from_json(info.to_json()) == info
+True
+>>> ServerInfo.from_json({**info.to_json(), "control_url": None}).control_url   # an older server.json
+'http://127.0.0.1:1/_localoci'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SERVER_JSON = "server.json"
+CONTROL_PATH = "/_localoci"
+
+
+def default_data_dir() -> Path:
+    """``$LOCALOCI_HOME``, else ``~/.localoci`` (``make lab`` sets ``.lab/localoci``)."""
+    return Path(os.environ.get("LOCALOCI_HOME") or Path.home() / ".localoci").expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    url: str
+    control_url: str
+    pid: int
+    port: int
+    host: str
+    config_file: str
+    profile: str
+    limits: bool = True
+    auth: bool = True
+    data_dir: Path | None = field(default=None, compare=False)   # where it was read from
+
+    def to_json(self) -> dict:
+        doc = asdict(self)
+        doc.pop("data_dir")
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict, data_dir: Path | None = None) -> ServerInfo:
+        url = str(doc["url"]).rstrip("/")
+        return cls(
+            url=url, control_url=str(doc.get("control_url") or url + CONTROL_PATH).rstrip("/"),
+            pid=int(doc["pid"]), port=int(doc["port"]), host=str(doc.get("host", "127.0.0.1")),
+            config_file=str(doc["config_file"]), profile=str(doc["profile"]),
+            limits=bool(doc.get("limits", True)), auth=bool(doc.get("auth", True)), data_dir=data_dir,
+        )
+
+
+def read_info(data_dir: Path) -> ServerInfo | None:
+    """The ``server.json`` of ``data_dir``, or None (none there, or not one a server wrote)."""
+    try:
+        return ServerInfo.from_json(json.loads((Path(data_dir) / SERVER_JSON).read_text()), Path(data_dir))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_info(data_dir: Path, info: ServerInfo) -> Path:
+    """Write ``server.json`` atomically (readers never see half a file)."""
+    path = Path(data_dir) / SERVER_JSON
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info.to_json(), indent=2))
+    tmp.replace(path)
+    return path
+
+
+def remove_info(data_dir: Path, pid: int) -> None:
+    """Remove ``server.json`` if the server ``pid`` wrote it (a newer server's stays)."""
+    current = read_info(data_dir)
+    if current is not None and current.pid == pid:
+        (Path(data_dir) / SERVER_JSON).unlink(missing_ok=True)

@@ -1,0 +1,10 @@
+"""GetFunction: one function; 404 if unknown (deleted functions are gone)."""
+
+from __future__ import annotations
+
+from .. import models
+from ..state import Faas
+
+
+def get_function(fx: Faas, fn_id: str) -> dict:
+    return models.function(fx.get("function", fn_id), fx.base_url)

@@ -1,0 +1,12 @@
+"""ListWorkRequestErrors (API Gateway): a work request's errors -- none, in localoci
+(``{"items": []}``); 404 if the work request is unknown."""
+
+from __future__ import annotations
+
+from ..state import Faas
+from .get_api_gateway_work_request import get_api_gateway_work_request
+
+
+def list_api_gateway_work_request_errors(fx: Faas, wr_id: str) -> dict:
+    get_api_gateway_work_request(fx, wr_id)
+    return {"items": []}
