@@ -29,8 +29,15 @@ def _norm(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+def _own_packages() -> set[str]:
+    """This project's own top-level packages (``[tool.setuptools.packages.find]``): not third party."""
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    return {pattern.rstrip("*").rstrip(".") for pattern in include}
+
+
 def _third_party_imports() -> dict[str, set[str]]:
     """Top-level module name -> the labhelpers files importing it (relative imports excluded)."""
+    own = _own_packages() | {"__future__"}
     found: dict[str, set[str]] = {}
     for path in PKG.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -39,7 +46,7 @@ def _third_party_imports() -> dict[str, set[str]]:
                      else [])
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in ("labhelpers", "__future__"):
+                if top not in sys.stdlib_module_names and top not in own:
                     found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
     return found
 
