@@ -9,7 +9,8 @@ Rules (Apache Kafka's, unless marked as localoci's choice):
   long-polling Fetch or a JoinGroup waiting for a rebalance holds its own connection only;
 * before authentication only ApiVersions, SaslHandshake and SaslAuthenticate are legal;
   anything else closes the connection.  A failed authentication is answered with
-  SASL_AUTHENTICATION_FAILED and its message, then the connection is closed;
+  SASL_AUTHENTICATION_FAILED and its message, then the connection is closed when the
+  client hangs up or after ``close_delay_s`` (Kafka: 100 ms), whichever is first;
 * SaslHandshake v0 means the next frame is a bare PLAIN token (no Kafka header), answered with
   an empty frame on success and a closed connection on failure;
 * ApiVersions at an unknown version gets the v0-format UNSUPPORTED_VERSION answer; any other
@@ -83,6 +84,7 @@ class Connection:
                     self.writer.write(out)
                     await self.writer.drain()
                 if self.close_after:
+                    await self._linger()
                     return
                 if self.mute_ms:
                     await asyncio.sleep(self.mute_ms / 1000)
@@ -101,6 +103,20 @@ class Connection:
                                exc_info=True)
         finally:
             self.writer.close()
+
+    async def _linger(self) -> None:
+        """After a refusal, wait until the client hangs up (at most ``close_delay_s``) before
+        closing: a client that sees EOF together with the answer may drop the answer
+        (kafka-python does), and Kafka delays such closes too
+        (``connection.failed.authentication.delay.ms``, 100 ms)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.listener.limits.close_delay_s
+        while (left := until - loop.time()) > 0:
+            try:
+                if not await asyncio.wait_for(self.reader.read(65536), left):
+                    return
+            except TimeoutError:
+                return
 
     async def _read_frame(self, idle_timeout: float) -> bytes | None:
         lim = self.listener.limits

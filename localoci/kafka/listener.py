@@ -48,6 +48,7 @@ class ListenerLimits:
     idle_timeout_s: float = 600.0        # Kafka's connections.max.idle.ms
     auth_timeout_s: float = 30.0         # to complete SASL after connecting
     frame_timeout_s: float = 30.0        # for a frame to arrive once its size is read
+    close_delay_s: float = 0.5           # after a refusal, before closing (Kafka: 100 ms)
     warn_every_s: float = 10.0           # one warning per kind per this many seconds
 
 
