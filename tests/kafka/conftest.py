@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from localoci.certs import TlsMaterial, ensure_server_certificate, server_context
-from localoci.kafka import KafkaListener, ListenerLimits
+from localoci.kafka import KafkaListener, ListenerLimits, Principal
 from localoci.kafka.memory import MemoryBackend
 
 TOKEN = "Ab3:>x;[)Q9-9{z=w!Lp"  # 20 printable characters with punctuation, like OCI's
@@ -94,6 +94,9 @@ class KafkaServer:
 
     def call(self, fn: Callable, *args, **kw):
         return self.lt.call(fn, *args, **kw)
+
+    def backend_principal(self) -> Principal:
+        return Principal(TENANCY, USER, self.pool_id)
 
     def add_stream(self, name: str, partitions: int = 1, **kw) -> str:
         return self.call(self.backend.add_stream, self.pool_id, name, partitions, **kw)
