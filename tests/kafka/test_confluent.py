@@ -202,3 +202,46 @@ def test_admin_create_topics_creates_a_stream_with_the_pools_defaults(server):
     dup = admin.create_topics([NewTopic("made-by-admin", num_partitions=1)])
     with pytest.raises(Exception, match="already exists"):
         dup["made-by-admin"].result(10)
+
+
+def test_rest_produced_messages_reach_kafka_consumers_with_their_append_time(server):
+    sid = server.add_stream("mixed")
+    server.call(server.backend.rest_append, sid, 0, None, b"from-rest")
+    produce(server, "mixed", [(b"k", b"from-kafka", [("h", b"1")])])
+    server.call(server.backend.rest_append, sid, 0, b"rk", b"rest-again")
+    c = Consumer(server.confluent(**{"group.id": "mixed", **GROUP}))
+    c.assign([TopicPartition("mixed", 0, OFFSET_BEGINNING)])
+    got = consume(c, 3)
+    c.close()
+    assert [(m.offset(), m.key(), m.value()) for m in got] == [
+        (0, None, b"from-rest"), (1, b"k", b"from-kafka"), (2, b"rk", b"rest-again")]
+    from confluent_kafka import TIMESTAMP_CREATE_TIME, TIMESTAMP_LOG_APPEND_TIME
+
+    assert [m.timestamp()[0] for m in got] == [TIMESTAMP_LOG_APPEND_TIME, TIMESTAMP_CREATE_TIME,
+                                               TIMESTAMP_LOG_APPEND_TIME]
+    assert got[0].headers() is None and got[1].headers() == [("h", b"1")]
+
+
+def test_admin_lists_and_describes_groups_and_configs(server):
+    from confluent_kafka import ConsumerGroupState
+    from confluent_kafka.admin import ConfigResource, ResourceType
+
+    server.add_stream("watched", 2)
+    c = Consumer(server.confluent(**{"group.id": "watchers", **GROUP}))
+    c.subscribe(["watched"])
+    deadline = time.monotonic() + 15
+    while not c.assignment() and time.monotonic() < deadline:
+        c.poll(0.1)
+    admin = AdminClient(server.confluent())
+    listed = admin.list_consumer_groups().result(10)
+    assert [(g.group_id, g.state) for g in listed.valid] == [("watchers", ConsumerGroupState.STABLE)]
+    (described,) = admin.describe_consumer_groups(["watchers"]).values()
+    d = described.result(10)
+    assert d.state == ConsumerGroupState.STABLE and len(d.members) == 1
+    assert {tp.partition for tp in d.members[0].assignment.topic_partitions} == {0, 1}
+    c.close()
+    res = ConfigResource(ResourceType.TOPIC, "watched")
+    configs = admin.describe_configs([res])[res].result(10)
+    assert configs["retention.ms"].value == str(24 * 3600 * 1000)
+    assert configs["max.message.bytes"].value == str(MIB)
+    assert configs["cleanup.policy"].value == "delete"

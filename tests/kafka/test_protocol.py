@@ -295,3 +295,84 @@ def test_a_thousand_idle_connections_leave_the_listener_serving(plain_server):
     while plain_server.listener.open_connections > 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert plain_server.listener.open_connections == 0
+
+
+# -- Fetch long-poll -----------------------------------------------------------------------------
+
+def _fetch(topic: str, offset: int, max_wait_ms: int) -> FetchRequest:
+    part = FetchRequest.FetchTopic.FetchPartition(partition=0, fetch_offset=offset,
+                                                  partition_max_bytes=1 << 20)
+    return FetchRequest(replica_id=-1, max_wait_ms=max_wait_ms, min_bytes=1, max_bytes=1 << 20,
+                        isolation_level=0, session_id=0, session_epoch=-1,
+                        topics=[FetchRequest.FetchTopic(topic=topic, partitions=[part])],
+                        forgotten_topics_data=[], rack_id="")
+
+
+def test_a_fetch_at_the_end_waits_and_wakes_up_on_new_data(loop_thread):
+    import threading
+
+    srv = make_server(loop_thread, None)
+    srv.limits = ListenerLimits(fetch_max_wait_ms=5000)
+    srv.start()
+    try:
+        sid = srv.add_stream("live")
+        c = Raw(srv.port)
+        c.login(srv.username, TOKEN)
+        t0 = time.monotonic()
+        threading.Timer(0.4, lambda: srv.call(srv.backend.rest_append, sid, 0, b"k", b"now")).start()
+        r = c.call(_fetch("live", 0, 5000), 12, FetchResponse)
+        elapsed = time.monotonic() - t0
+        part = r.responses[0].partitions[0]
+        assert part.error_code == 0 and part.high_watermark == 1 and part.records
+        assert 0.3 < elapsed < 2.5
+    finally:
+        srv.stop()
+
+
+def test_a_fetch_with_nothing_new_returns_after_the_capped_wait(plain_server):
+    plain_server.add_stream("quiet")
+    c = Raw(plain_server.port)
+    c.login(plain_server.username, TOKEN)
+    t0 = time.monotonic()
+    r = c.call(_fetch("quiet", 0, 60_000), 12, FetchResponse)
+    assert 0.4 < time.monotonic() - t0 < 2  # capped at fetch_max_wait_ms (500 ms)
+    assert r.responses[0].partitions[0].records in (b"", None)
+
+
+def test_fetching_beyond_the_end_or_an_unknown_topic_answers_at_once(plain_server):
+    plain_server.add_stream("short")
+    c = Raw(plain_server.port)
+    c.login(plain_server.username, TOKEN)
+    t0 = time.monotonic()
+    r = c.call(_fetch("short", 5, 5000), 12, FetchResponse)
+    assert r.responses[0].partitions[0].error_code == 1  # OFFSET_OUT_OF_RANGE
+    r = c.call(_fetch("nope", 0, 5000), 12, FetchResponse)
+    assert r.responses[0].partitions[0].error_code == 3  # UNKNOWN_TOPIC_OR_PARTITION
+    assert time.monotonic() - t0 < 0.5
+
+
+def test_metadata_reports_creating_streams_as_leader_not_available(plain_server):
+    plain_server.add_stream("ready")
+    plain_server.add_stream("fresh", state="CREATING")
+    c = Raw(plain_server.port)
+    c.login(plain_server.username, TOKEN)
+    everything = c.call(MetadataRequest(topics=None), 12, MetadataResponse)
+    assert [t.name for t in everything.topics] == ["ready"]
+    assert everything.brokers[0].host == "127.0.0.1" and everything.brokers[0].port == plain_server.port
+    named = c.call(MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="fresh")],
+                                   allow_auto_topic_creation=False), 12, MetadataResponse)
+    assert named.topics[0].error_code == 5 and named.topics[0].partitions == []
+
+
+def test_metadata_auto_creates_streams_when_the_pool_says_so(plain_server):
+    c = Raw(plain_server.port)
+    c.login(plain_server.username, TOKEN)
+    ask = [MetadataRequest.MetadataRequestTopic(name="auto-made")]
+    r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=True), 12, MetadataResponse)
+    assert r.topics[0].error_code == 3  # the pool has autoCreateTopicsEnable false
+    plain_server.call(plain_server.backend.set_settings, plain_server.pool_id,
+                      auto_create_topics=True, num_partitions=3)
+    r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=False), 12, MetadataResponse)
+    assert r.topics[0].error_code == 3  # the client did not allow it
+    r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=True), 12, MetadataResponse)
+    assert r.topics[0].error_code == 0 and len(r.topics[0].partitions) == 3
