@@ -103,7 +103,13 @@ def test_consume_from_earliest_latest_and_a_timestamp(server):
 
 class Member(threading.Thread):
     """A group member polling in its own thread, as applications run them (a KafkaConsumer
-    is not thread-safe: it is created, polled and closed here only)."""
+    is not thread-safe: it is created, polled and closed here only).
+
+    The poll timeout is long on purpose: in kafka-python 3.0.12, when a JoinGroup answer
+    arrives after ``poll()`` has given up waiting for it (a rebalance waits for every member),
+    the consumer keeps its heartbeats disabled and never hears of the next rebalance.  Real
+    Kafka answers joins the same way; applications should poll with a timeout longer than a
+    rebalance takes."""
 
     def __init__(self, server, topic: str, group: str) -> None:
         super().__init__(daemon=True)
@@ -117,7 +123,7 @@ class Member(threading.Thread):
     def run(self) -> None:
         c = KafkaConsumer(self.topic, group_id=self.group, **self.conf)
         while not self.stop.is_set():
-            for records in c.poll(timeout_ms=200).values():
+            for records in c.poll(timeout_ms=1500).values():
                 self.values.extend(r.value for r in records)
             self.assigned = {tp.partition for tp in c.assignment()}
         c.close()

@@ -376,3 +376,11 @@ def test_metadata_auto_creates_streams_when_the_pool_says_so(plain_server):
     assert r.topics[0].error_code == 3  # the client did not allow it
     r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=True), 12, MetadataResponse)
     assert r.topics[0].error_code == 0 and len(r.topics[0].partitions) == 3
+
+
+def test_duplicate_stream_names_in_the_pool_fail_authentication_naming_them(plain_server):
+    plain_server.add_stream("twin")
+    plain_server.add_stream("twin")
+    c = Raw(plain_server.port)
+    r = c.login(plain_server.username, TOKEN)
+    assert r.error_code == 58 and "more than one stream named 'twin'" in r.error_message
