@@ -12,7 +12,8 @@ wires it in)::
 
     process   app, server, cli, process, __main__, faas/__init__       -> everything, localctl, uvicorn
       |
-    wire      wire, routes, control_routes, faas/routes, faas/gateway  -> ops, domain, base; starlette
+    wire      wire, routes, control_routes, faas/routes, faas/gateway, -> ops, domain, base; starlette,
+              kafka/* (the Kafka listener, a second wire)                 kafka-python
       |
     ops       ops/*, faas/ops/*  (one module per API action)           -> domain, store, base
       |
@@ -22,14 +23,16 @@ wires it in)::
     store     store/*, faas/store  (the only modules with SQL)         -> base; sqlite3
       |
     base      errors, timefmt, ids, clock, limits, cursors, auth,      -> base only
-              lifecycle, and this package's __version__
+              lifecycle, certs, and this package's __version__
 
 * **process** assembles and runs a server: the app factory, the uvicorn server and
   ``server.json``, the command line.  Only here: ``uvicorn``, ``localctl`` (the control
   client, which itself imports nothing of localoci).
 * **wire** knows HTTP: routes take requests apart, call one operation with plain values, and
   map its result to a status and headers (``opc-*``, ``etag``); errors render once, in
-  ``wire``.  Only here: ``starlette``.
+  ``wire``.  Only here: ``starlette``.  ``kafka/`` is the second wire: Kafka's binary protocol
+  (kafka-python's codec, only here), reaching the service through the seam in
+  ``kafka/backend.py``.
 * **ops** are the API actions with their rules in their docstrings; plain values in and out
   (``ops/results.py``); no HTTP names, no SQL.
 * **domain** holds the state one server serves (:class:`~localoci.service.Service`: store,

@@ -28,13 +28,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "process": ("localoci.__main__", "localoci.app", "localoci.server", "localoci.cli",
                 "localoci.process", "localoci.faas"),
     "wire": ("localoci.wire", "localoci.routes", "localoci.control_routes", "localoci.faas.routes",
-             "localoci.faas.gateway"),
+             "localoci.faas.gateway", "localoci.kafka"),
     "ops": ("localoci.ops", "localoci.faas.ops"),
     "domain": ("localoci.service", "localoci.groups", "localoci.bootstrap", "localoci.faas.state",
                "localoci.faas.runtime", "localoci.faas.models"),
     "store": ("localoci.store", "localoci.faas.store"),
     "base": ("localoci.errors", "localoci.timefmt", "localoci.ids", "localoci.clock", "localoci.limits",
-             "localoci.cursors", "localoci.auth", "localoci.lifecycle"),
+             "localoci.cursors", "localoci.auth", "localoci.lifecycle", "localoci.certs"),
     "fnhost": ("localoci.faas.fnhost",),
 }
 MAY_IMPORT = {
@@ -49,6 +49,7 @@ MAY_IMPORT = {
 # Libraries that mark a layer: only the groups named may import them.
 ONLY_IN = {
     "starlette": {"wire"},
+    "kafka": {"wire"},           # kafka-python's protocol classes: the Kafka wire only
     "uvicorn": {"process"},
     "localctl": {"process"},
     "sqlite3": {"store", "process"},   # process: server.py catches sqlite3.Error at start-up
