@@ -44,21 +44,30 @@ def _config(server) -> dict:
 def _stream(server, partitions: int = 1, name: str = "bench"):
     admin = oci.streaming.StreamAdminClient(_config(server), service_endpoint=server.url)
     cfg = _config(server)
-    s = admin.create_stream(oci.streaming.models.CreateStreamDetails(
-        name=name, partitions=partitions, compartment_id=cfg["tenancy"])).data
+    s = admin.create_stream(
+        oci.streaming.models.CreateStreamDetails(
+            name=name, partitions=partitions, compartment_id=cfg["tenancy"]
+        )
+    ).data
     while admin.get_stream(s.id).data.lifecycle_state != "ACTIVE":
         time.sleep(0.01)
     return s
 
 
 def _client(server, endpoint=None, config=None):
-    return oci.streaming.StreamClient(config or _config(server), service_endpoint=endpoint or server.url,
-                                      retry_strategy=oci.retry.NoneRetryStrategy())
+    return oci.streaming.StreamClient(
+        config or _config(server),
+        service_endpoint=endpoint or server.url,
+        retry_strategy=oci.retry.NoneRetryStrategy(),
+    )
 
 
 # -- 1. localoci versus the SDK's ceiling --------------------------------------------------------
 
-def _sdk_put_get(client, stream_id: str, total: int, batch: int, get_limit: int, cursor_fn) -> tuple[float, float]:
+
+def _sdk_put_get(
+    client, stream_id: str, total: int, batch: int, get_limit: int, cursor_fn
+) -> tuple[float, float]:
     value = base64.b64encode(b"x" * 1000).decode()
     entries = [oci.streaming.models.PutMessagesDetailsEntry(value=value) for _ in range(batch)]
     details = oci.streaming.models.PutMessagesDetails(messages=entries)
@@ -83,8 +92,12 @@ def ceiling(quick: bool = False) -> list[Row]:
     batch, get_limit = 1000, 10_000
     server = process.start(_tmp("ceiling"), "--no-limits")
     port_file = _tmp("canned") / "port"
-    canned = subprocess.Popen([sys.executable, "-m", "bench.canned", str(port_file), str(batch), str(get_limit)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    canned = subprocess.Popen(
+        [sys.executable, "-m", "bench.canned", str(port_file), str(batch), str(get_limit)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while not port_file.exists() or not port_file.read_text():
             time.sleep(0.02)
@@ -98,13 +111,18 @@ def ceiling(quick: bool = False) -> list[Row]:
         for round_ in range(5):
             # a fresh stream per round keeps localoci reading what this round wrote
             s = _stream(server, name=f"bench-{round_}") if round_ else stream
+
             def first_cursor(s=s):
-                return local.create_cursor(s.id, oci.streaming.models.CreateCursorDetails(
-                    partition="0", type="TRIM_HORIZON")).data.value
+                return local.create_cursor(
+                    s.id,
+                    oci.streaming.models.CreateCursorDetails(partition="0", type="TRIM_HORIZON"),
+                ).data.value
 
             p, g = _sdk_put_get(local, s.id, total, batch, get_limit, first_cursor)
             best_local = [min(best_local[0], p), min(best_local[1], g)]
-            p, g = _sdk_put_get(fake, "ocid1.stream.oc1..canned", total, batch, get_limit, lambda: "canned")
+            p, g = _sdk_put_get(
+                fake, "ocid1.stream.oc1..canned", total, batch, get_limit, lambda: "canned"
+            )
             best_canned = [min(best_canned[0], p), min(best_canned[1], g)]
     finally:
         canned.terminate()
@@ -114,14 +132,24 @@ def ceiling(quick: bool = False) -> list[Row]:
     for i, op in enumerate(("put", "get")):
         ratio = best_canned[i] / best_local[i]
         rate = total / best_local[i]
-        print(f"   {op}: localoci {best_local[i]:.3f} s ({rate:,.0f} msg/s), canned {best_canned[i]:.3f} s "
-              f"-> {ratio:.2f} of the SDK's ceiling")
-        rows.append(Row(f"1. {op} {total:,} x 1 KB vs SDK ceiling", f"{rate:,.0f} msg/s", ratio, ">= 0.80",
-                        ratio >= 0.8))
+        print(
+            f"   {op}: localoci {best_local[i]:.3f} s ({rate:,.0f} msg/s), canned {best_canned[i]:.3f} s "
+            f"-> {ratio:.2f} of the SDK's ceiling"
+        )
+        rows.append(
+            Row(
+                f"1. {op} {total:,} x 1 KB vs SDK ceiling",
+                f"{rate:,.0f} msg/s",
+                ratio,
+                ">= 0.80",
+                ratio >= 0.8,
+            )
+        )
     return rows
 
 
 # -- 2. labhelpers' publisher against the write limit ------------------------------------------
+
 
 def publisher(quick: bool = False) -> list[Row]:
     from labhelpers.publish import publish
@@ -146,7 +174,9 @@ def publisher(quick: bool = False) -> list[Row]:
                 i += 1
             value = "v" * 1000
             # drain the initial one-second burst so the figure is the sustained rate
-            publish(client, stream.id, [(k, value) for k in keys for _ in range(1100)], progress=False)
+            publish(
+                client, stream.id, [(k, value) for k in keys for _ in range(1100)], progress=False
+            )
             n = int(seconds * MIB / 1003) * partitions
             msgs = [(keys[j % partitions], value) for j in range(n)]
             t0 = time.perf_counter()
@@ -156,17 +186,27 @@ def publisher(quick: bool = False) -> list[Row]:
             ratio = per_partition / MIB
             acked = {(a.partition, a.offset) for a in result.acks}
             ok = len(acked) == n and result.count == n
-            print(f"   {partitions} partition(s): {result.bytes / MIB:.1f} MiB in {elapsed:.2f} s, "
-                  f"{per_partition / MIB:.3f} MiB/s per partition, {result.requests} requests, "
-                  f"{result.throttled_entries} throttled entries retried, all {n} acknowledged: {ok}")
-            rows.append(Row(f"2. publisher, {partitions} partition(s)", f"{per_partition / MIB:.3f} MiB/s/partition",
-                            ratio, ">= 0.95 of 1 MiB/s, none lost", ratio >= 0.95 and ok))
+            print(
+                f"   {partitions} partition(s): {result.bytes / MIB:.1f} MiB in {elapsed:.2f} s, "
+                f"{per_partition / MIB:.3f} MiB/s per partition, {result.requests} requests, "
+                f"{result.throttled_entries} throttled entries retried, all {n} acknowledged: {ok}"
+            )
+            rows.append(
+                Row(
+                    f"2. publisher, {partitions} partition(s)",
+                    f"{per_partition / MIB:.3f} MiB/s/partition",
+                    ratio,
+                    ">= 0.95 of 1 MiB/s, none lost",
+                    ratio >= 0.95 and ok,
+                )
+            )
     finally:
         server.stop()
     return rows
 
 
 # -- 2b. notebook 06's throttling figures (moved here from tests/notebooks/test_05_06_data.py) -------
+
 
 def throttle(quick: bool = False) -> list[Row]:
     """What notebook 06 says its charts show, measured: offering 2 MiB/s to one partition, the
@@ -178,24 +218,42 @@ def throttle(quick: bool = False) -> list[Row]:
     server = process.start(_tmp("throttle"))
     try:
         client = _client(server)
-        polite_stream, naive_stream = _stream(server, 1, name="polite"), _stream(server, 1, name="naive")
+        polite_stream, naive_stream = (
+            _stream(server, 1, name="polite"),
+            _stream(server, 1, name="naive"),
+        )
         polite = offer_load(client, polite_stream.id, offered_rate=2 * MIB, seconds=seconds)
-        naive = offer_load(client, naive_stream.id, offered_rate=2 * MIB, seconds=seconds, backoff=False)
+        naive = offer_load(
+            client, naive_stream.id, offered_rate=2 * MIB, seconds=seconds, backoff=False
+        )
     finally:
         server.stop()
     rows = []
-    for run, name, tolerance in ((polite, "backing off as told", 0.10), (naive, "resending at once", 0.15)):
+    for run, name, tolerance in (
+        (polite, "backing off as told", 0.10),
+        (naive, "resending at once", 0.15),
+    ):
         rate = run.accepted_rate()
         ratio = rate / MIB
         offered = run.rates()["offered_mib_s"].iloc[1:seconds].mean()
-        print(f"   {name}: {run.summary()}; offered {offered:.2f} MiB/s after the first second; "
-              f"whole run {run.accepted_rate(while_throttled=False) / MIB:.2f} MiB/s (the burst on top)")
-        rows.append(Row(f"2b. accepted while throttled, {name}", f"{rate / MIB:.3f} MiB/s", ratio,
-                        f"1 MiB/s +- {tolerance:.0%}", abs(ratio - 1) < tolerance))
+        print(
+            f"   {name}: {run.summary()}; offered {offered:.2f} MiB/s after the first second; "
+            f"whole run {run.accepted_rate(while_throttled=False) / MIB:.2f} MiB/s (the burst on top)"
+        )
+        rows.append(
+            Row(
+                f"2b. accepted while throttled, {name}",
+                f"{rate / MIB:.3f} MiB/s",
+                ratio,
+                f"1 MiB/s +- {tolerance:.0%}",
+                abs(ratio - 1) < tolerance,
+            )
+        )
     return rows
 
 
 # -- 3. labhelpers' consumer against the read limit --------------------------------------------
+
 
 def consumer(quick: bool = False) -> list[Row]:
     from labhelpers.consume import Consumer, create_cursor
@@ -210,7 +268,9 @@ def consumer(quick: bool = False) -> list[Row]:
         value = base64.b64encode(b'{"n": 1, "text": "a small json event"}').decode()
         entries = [oci.streaming.models.PutMessagesDetailsEntry(value=value) for _ in range(5000)]
         for _ in range(backlog // 5000):
-            client.put_messages(stream.id, oci.streaming.models.PutMessagesDetails(messages=entries))
+            client.put_messages(
+                stream.id, oci.streaming.models.PutMessagesDetails(messages=entries)
+            )
     finally:
         server.stop()
     server = process.start(data)  # same data, limits on
@@ -228,17 +288,28 @@ def consumer(quick: bool = False) -> list[Row]:
             per_call[candidate] = time.perf_counter() - t0
             time.sleep(slot)
         useful = max([c for c, t in per_call.items() if t <= slot * 0.9] or [1000])
-        print("   per-call time by limit: " + ", ".join(f"{c:,}: {t * 1000:.0f} ms" for c, t in per_call.items())
-              + f" -> largest useful limit {useful:,}")
+        print(
+            "   per-call time by limit: "
+            + ", ".join(f"{c:,}: {t * 1000:.0f} ms" for c, t in per_call.items())
+            + f" -> largest useful limit {useful:,}"
+        )
         time.sleep(1.0)  # let the limiter refill
         rows = []
         for limit in sorted({useful, 10_000}):
-            passes = max(3, -(-30 * limit // backlog))  # at least 30 calls, so the burst is a small part
+            passes = max(
+                3, -(-30 * limit // backlog)
+            )  # at least 30 calls, so the burst is a small part
             calls, got, throttled = 0, 0, 0
             stamps = []
             for _ in range(passes):
-                c = Consumer(client, stream.id, {"0": create_cursor(client, stream.id, "0", "TRIM_HORIZON")},
-                             limit=limit, deserializer=raw, raw=True)
+                c = Consumer(
+                    client,
+                    stream.id,
+                    {"0": create_cursor(client, stream.id, "0", "TRIM_HORIZON")},
+                    limit=limit,
+                    deserializer=raw,
+                    raw=True,
+                )
                 for batch in c.batches():
                     stamps.append(time.perf_counter())
                     got += len(batch)
@@ -249,12 +320,20 @@ def consumer(quick: bool = False) -> list[Row]:
             rate = (len(steady) - 1) * limit / (steady[-1] - steady[0])
             allowed = 5 * limit
             ratio = rate / allowed
-            print(f"   limit {limit:,}: {got:,} messages in {calls} calls ({passes} passes over the {backlog:,} "
-                  f"backlog); steady {rate:,.0f} msg/s of {allowed:,} allowed; 429s absorbed, none raised: {throttled}")
+            print(
+                f"   limit {limit:,}: {got:,} messages in {calls} calls ({passes} passes over the {backlog:,} "
+                f"backlog); steady {rate:,.0f} msg/s of {allowed:,} allowed; 429s absorbed, none raised: {throttled}"
+            )
             label = "largest useful" if limit == useful else "API maximum"
-            rows.append(Row(f"3. consumer vs 5 GetMessages/s x {limit:,} ({label})", f"{rate:,.0f} msg/s", ratio,
-                            ">= 0.95, no 429 to caller" if limit == useful else "report", ratio >= 0.95
-                            if limit == useful else None))
+            rows.append(
+                Row(
+                    f"3. consumer vs 5 GetMessages/s x {limit:,} ({label})",
+                    f"{rate:,.0f} msg/s",
+                    ratio,
+                    ">= 0.95, no 429 to caller" if limit == useful else "report",
+                    ratio >= 0.95 if limit == useful else None,
+                )
+            )
             time.sleep(1.0)
         return rows
     finally:
@@ -262,6 +341,7 @@ def consumer(quick: bool = False) -> list[Row]:
 
 
 # -- 4. messages to DataFrame ------------------------------------------------------------------
+
 
 def frame(quick: bool = False) -> list[Row]:
     from datetime import UTC, datetime
@@ -275,7 +355,9 @@ def frame(quick: bool = False) -> list[Row]:
         m = oci.streaming.models.Message()
         m.stream, m.partition, m.offset, m.timestamp = "s", str(i % 3), i, stamp
         m.key = base64.b64encode(f"key-{i % 10}".encode()).decode()
-        m.value = base64.b64encode(json.dumps({"i": i, "t": "reading", "v": i * 0.5}).encode()).decode()
+        m.value = base64.b64encode(
+            json.dumps({"i": i, "t": "reading", "v": i * 0.5}).encode()
+        ).decode()
         msgs.append(m)
 
     def bare():
@@ -287,10 +369,19 @@ def frame(quick: bool = False) -> list[Row]:
     best_bare = min(_time(bare) for _ in range(3))
     best_ours = min(_time(ours) for _ in range(3))
     ratio = best_bare / best_ours
-    print(f"   {n:,} messages: bare base64+JSON loop {best_bare:.3f} s, DataFrame with every column "
-          f"{best_ours:.3f} s -> {ratio:.2f}x the loop's speed")
-    return [Row(f"4. {n:,} messages to DataFrame vs bare loop", f"{best_ours:.3f} s", ratio,
-                ">= 1.00 (no slower)", ratio >= 1.0)]
+    print(
+        f"   {n:,} messages: bare base64+JSON loop {best_bare:.3f} s, DataFrame with every column "
+        f"{best_ours:.3f} s -> {ratio:.2f}x the loop's speed"
+    )
+    return [
+        Row(
+            f"4. {n:,} messages to DataFrame vs bare loop",
+            f"{best_ours:.3f} s",
+            ratio,
+            ">= 1.00 (no slower)",
+            ratio >= 1.0,
+        )
+    ]
 
 
 def _time(fn) -> float:
@@ -319,24 +410,37 @@ def startup(quick: bool = False) -> list[Row]:
     times = []
     for _ in range(1 if quick else 3):
         home = _tmp("startup")
-        env = {k: v for k, v in os.environ.items() if k not in ("LOCALOCI_URL", "LAB_TARGET", "LAB_STREAM")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("LOCALOCI_URL", "LAB_TARGET", "LAB_STREAM")
+        }
         env["LOCALOCI_HOME"] = str(home)
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP], env=env, capture_output=True, text=True, cwd=ROOT
+        )
         wall = time.perf_counter() - t0
-        subprocess.run([sys.executable, "-m", "localoci", "stop", "--data-dir", str(home)], capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "localoci", "stop", "--data-dir", str(home)], capture_output=True
+        )
         if out.returncode:
             print(out.stderr[-2000:])
             raise RuntimeError("start-up benchmark failed")
         inner, imports = (float(x) for x in out.stdout.split()[:2])
         times.append(inner)
-        print(f"   connect() to first message read: {inner:.3f} s (before it: importing labhelpers "
-              f"{imports:.2f} s; the whole process: {wall:.2f} s)")
+        print(
+            f"   connect() to first message read: {inner:.3f} s (before it: importing labhelpers "
+            f"{imports:.2f} s; the whole process: {wall:.2f} s)"
+        )
     best = min(times)
-    return [Row("5. start-up: connect() to first message", f"{best:.2f} s", None, "< 2 s", best < 2.0)]
+    return [
+        Row("5. start-up: connect() to first message", f"{best:.2f} s", None, "< 2 s", best < 2.0)
+    ]
 
 
 # -- 6. the whole lab --------------------------------------------------------------------------
+
 
 def lab(quick: bool = False) -> list[Row]:
     import nbformat
@@ -346,16 +450,26 @@ def lab(quick: bool = False) -> list[Row]:
     if quick:
         notebooks = notebooks[:2]
     server = process.start(_tmp("lab"))
-    env = {**os.environ, "LOCALOCI_URL": server.url, "LOCALOCI_HOME": str(server.data_dir), "LAB_TARGET": "local"}
+    env = {
+        **os.environ,
+        "LOCALOCI_URL": server.url,
+        "LOCALOCI_HOME": str(server.data_dir),
+        "LAB_TARGET": "local",
+    }
     os.environ.update(env)
     per = {}
     try:
+
         def run(nb):
             t0 = time.perf_counter()
-            NotebookClient(nb, timeout=600, kernel_name="python3").execute(cwd=str(ROOT / "notebooks"), env=env)
+            NotebookClient(nb, timeout=600, kernel_name="python3").execute(
+                cwd=str(ROOT / "notebooks"), env=env
+            )
             return time.perf_counter() - t0
 
-        empty = sum(run(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])) for _ in notebooks)
+        empty = sum(
+            run(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])) for _ in notebooks
+        )
         for path in notebooks:
             per[path.name] = run(nbformat.read(path, as_version=4))
     finally:
@@ -364,11 +478,27 @@ def lab(quick: bool = False) -> list[Row]:
     for name, t in per.items():
         print(f"   {name:<32} {t:6.1f} s")
     ratio = total / empty
-    print(f"   total {total:.1f} s for {len(per)} notebooks; {len(per)} empty notebooks: {empty:.1f} s "
-          f"-> {ratio:.1f}x the kernel start-up floor")
-    return [Row(f"6. whole lab ({len(per)} notebooks) vs empty notebooks", f"{total:.1f} s", ratio,
-                "report (lower is better)", None)]
+    print(
+        f"   total {total:.1f} s for {len(per)} notebooks; {len(per)} empty notebooks: {empty:.1f} s "
+        f"-> {ratio:.1f}x the kernel start-up floor"
+    )
+    return [
+        Row(
+            f"6. whole lab ({len(per)} notebooks) vs empty notebooks",
+            f"{total:.1f} s",
+            ratio,
+            "report (lower is better)",
+            None,
+        )
+    ]
 
 
-ALL = {"ceiling": ceiling, "publisher": publisher, "throttle": throttle, "consumer": consumer, "frame": frame,
-       "startup": startup, "lab": lab}
+ALL = {
+    "ceiling": ceiling,
+    "publisher": publisher,
+    "throttle": throttle,
+    "consumer": consumer,
+    "frame": frame,
+    "startup": startup,
+    "lab": lab,
+}

@@ -25,11 +25,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .errors import LabConfigError
 
-__all__ = ["on_binder", "under_jupyterhub", "public_url", "guard_oci_target", "BINDER_ENV", "LOOPBACK"]
+__all__ = [
+    "on_binder",
+    "under_jupyterhub",
+    "public_url",
+    "guard_oci_target",
+    "BINDER_ENV",
+    "LOOPBACK",
+]
 
 #: Set by BinderHub in every session it launches (mybinder.org and private BinderHubs).
-BINDER_ENV = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REF_URL", "BINDER_REQUEST",
-              "BINDER_PERSISTENT_REQUEST")
+BINDER_ENV = (
+    "BINDER_LAUNCH_HOST",
+    "BINDER_REPO_URL",
+    "BINDER_REF_URL",
+    "BINDER_REQUEST",
+    "BINDER_PERSISTENT_REQUEST",
+)
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -23,8 +23,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 __all__ = [
-    "plot_assignments", "plot_lag", "plot_offsets", "plot_partitions", "plot_rates", "plot_throttled",
-    "plot_throughput", "throughput",
+    "plot_assignments",
+    "plot_lag",
+    "plot_offsets",
+    "plot_partitions",
+    "plot_rates",
+    "plot_throttled",
+    "plot_throughput",
+    "throughput",
 ]
 
 if TYPE_CHECKING:  # pyplot is imported when a chart is drawn, not when labhelpers is imported
@@ -66,7 +72,9 @@ def plot_offsets(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     """Offset against append time, one line per partition: each partition is its own log."""
     ax = _ax(ax)
     for partition, part in frame.groupby("partition"):
-        ax.step(part["timestamp"], part["offset"], where="post", label=f"partition {partition}", **kw)
+        ax.step(
+            part["timestamp"], part["offset"], where="post", label=f"partition {partition}", **kw
+        )
     ax.set_xlabel("append time (UTC)")
     ax.set_ylabel("offset")
     ax.set_title("Offsets grow per partition")
@@ -82,14 +90,19 @@ def throughput(frame: pd.DataFrame, freq: str = "1s", what: str = "messages") ->
     if frame.empty:
         return pd.DataFrame()
     grouped = frame.set_index("timestamp").groupby("partition")
-    series = grouped["size"].resample(freq).sum() if what == "bytes" else grouped["offset"].resample(freq).count()
+    series = (
+        grouped["size"].resample(freq).sum()
+        if what == "bytes"
+        else grouped["offset"].resample(freq).count()
+    )
     table = series.unstack(level=0).fillna(0)
     seconds = pd.Timedelta(freq).total_seconds()
     return table / seconds
 
 
-def plot_throughput(frame: pd.DataFrame, ax: Axes | None = None, freq: str = "1s", what: str = "messages",
-                    **kw) -> Axes:
+def plot_throughput(
+    frame: pd.DataFrame, ax: Axes | None = None, freq: str = "1s", what: str = "messages", **kw
+) -> Axes:
     """Messages (or bytes) per second per partition, from the messages' append times."""
     ax = _ax(ax)
     table = throughput(frame, freq, what)
@@ -118,10 +131,23 @@ def plot_lag(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     for n, (partition, part) in enumerate(frame.groupby("partition")):
         c = colors[n % len(colors)]
-        ax.step(part["time"], part["latest_offset"], where="post", linestyle="--", color=c,
-                label=f"partition {partition}: latest", **kw)
-        ax.step(part["time"], part["committed_offset"], where="post", color=c,
-                label=f"partition {partition}: committed", **kw)
+        ax.step(
+            part["time"],
+            part["latest_offset"],
+            where="post",
+            linestyle="--",
+            color=c,
+            label=f"partition {partition}: latest",
+            **kw,
+        )
+        ax.step(
+            part["time"],
+            part["committed_offset"],
+            where="post",
+            color=c,
+            label=f"partition {partition}: committed",
+            **kw,
+        )
     ax.set_xlabel("time (UTC)")
     ax.set_ylabel("offset")
     ax.set_title("Consumer group lag: latest vs committed offset")
@@ -135,7 +161,9 @@ def plot_assignments(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     """Who read which partition when: one dot per batch, partition against time, coloured by instance."""
     ax = _ax(ax)
     if not frame.empty:
-        per_batch = frame.groupby(["instance", "batch", "partition"], as_index=False)["received"].min()
+        per_batch = frame.groupby(["instance", "batch", "partition"], as_index=False)[
+            "received"
+        ].min()
         for instance, part in per_batch.groupby("instance"):
             ax.scatter(part["received"], part["partition"], label=instance, s=kw.pop("s", 25), **kw)
         ax.set_yticks(sorted(frame["partition"].unique()))
@@ -170,7 +198,14 @@ def plot_throttled(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     """Throttled entries per time bucket (``ThrottleRun.rates()``)."""
     ax = _ax(ax)
     width = float(frame["t"].diff().dropna().min()) if len(frame) > 1 else 0.5
-    ax.bar(frame["t"], frame["throttled"], width=width * 0.9, align="edge", color=kw.pop("color", "tab:red"), **kw)
+    ax.bar(
+        frame["t"],
+        frame["throttled"],
+        width=width * 0.9,
+        align="edge",
+        color=kw.pop("color", "tab:red"),
+        **kw,
+    )
     ax.set_xlabel("seconds")
     ax.set_ylabel("throttled entries")
     ax.set_title("Entries refused with a per-entry 429")

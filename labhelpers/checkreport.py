@@ -67,14 +67,20 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         """The structured result (:data:`CHECK_MIME`)."""
-        return {"title": self.title, "lines": [{"ok": ok, "text": text} for ok, text in self.lines],
-                "passed": self.passed}
+        return {
+            "title": self.title,
+            "lines": [{"ok": ok, "text": text} for ok, text in self.lines],
+            "passed": self.passed,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CheckReport:
         """The report a :data:`CHECK_MIME` output holds (what :meth:`to_json` wrote)."""
-        lines = [(bool(line.get("ok")), str(line.get("text", ""))) for line in data.get("lines") or []
-                 if isinstance(line, Mapping)]
+        lines = [
+            (bool(line.get("ok")), str(line.get("text", "")))
+            for line in data.get("lines") or []
+            if isinstance(line, Mapping)
+        ]
         return cls(str(data.get("title", "")), lines)
 
     def text(self) -> str:
@@ -87,11 +93,15 @@ class CheckReport:
 
     def html(self) -> str:
         e = html.escape
-        items = "".join(f"<li class='{'ok' if ok else 'bad'}'>{OK if ok else BAD} {e(text)}</li>"
-                        for ok, text in self.lines)
-        verdict = (f"<div class='lab-check-verdict'>{OK} All good.</div>" if self.passed else "")
-        return (f"<div class='lab-check'><b>Check: {e(self.title)}</b>"
-                f"<ul style='list-style:none;padding-left:0.5em;margin:0.2em 0'>{items}</ul>{verdict}</div>")
+        items = "".join(
+            f"<li class='{'ok' if ok else 'bad'}'>{OK if ok else BAD} {e(text)}</li>"
+            for ok, text in self.lines
+        )
+        verdict = f"<div class='lab-check-verdict'>{OK} All good.</div>" if self.passed else ""
+        return (
+            f"<div class='lab-check'><b>Check: {e(self.title)}</b>"
+            f"<ul style='list-style:none;padding-left:0.5em;margin:0.2em 0'>{items}</ul>{verdict}</div>"
+        )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {CHECK_MIME: self.to_json(), "text/html": self.html(), "text/plain": self.text()}

@@ -43,8 +43,16 @@ from typing import Any
 from .connect import Lab, mask
 from .redact import redact
 
-__all__ = ["INSTALL_NOTE", "cli_available", "cli_command", "cli_env", "export_cli_env", "find_cli",
-           "run_cli", "split_command"]
+__all__ = [
+    "INSTALL_NOTE",
+    "cli_available",
+    "cli_command",
+    "cli_env",
+    "export_cli_env",
+    "find_cli",
+    "run_cli",
+    "split_command",
+]
 
 INSTALL_NOTE = (
     "ℹ️ The OCI CLI is not installed in this environment, so the CLI cells are skipped "
@@ -52,9 +60,18 @@ INSTALL_NOTE = (
     "environment (`make lab` installs it into .venv), then restart the kernel."
 )
 
-_SHOWN_PLAIN = ("OCI_CLI_CONFIG_FILE", "OCI_CLI_PROFILE", "OCI_CLI_REGION", "OCI_CLI_AUTH",
-                "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING", "SUPPRESS_LABEL_WARNING", "STREAM_NAME",
-                "STREAM_ID", "MESSAGES_ENDPOINT", "ADMIN_ENDPOINT")
+_SHOWN_PLAIN = (
+    "OCI_CLI_CONFIG_FILE",
+    "OCI_CLI_PROFILE",
+    "OCI_CLI_REGION",
+    "OCI_CLI_AUTH",
+    "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING",
+    "SUPPRESS_LABEL_WARNING",
+    "STREAM_NAME",
+    "STREAM_ID",
+    "MESSAGES_ENDPOINT",
+    "ADMIN_ENDPOINT",
+)
 
 
 def find_cli() -> str | None:
@@ -231,8 +248,11 @@ def cli_command(command: str, lab: Lab | None = None, stream: Any | None = None)
     env = {**os.environ, **(cli_env(lab, stream) if lab is not None else {})}
     argv = split_command(command, env)
     extra = []
-    for option, var in (("--config-file", "OCI_CLI_CONFIG_FILE"), ("--profile", "OCI_CLI_PROFILE"),
-                        ("--auth", "OCI_CLI_AUTH")):
+    for option, var in (
+        ("--config-file", "OCI_CLI_CONFIG_FILE"),
+        ("--profile", "OCI_CLI_PROFILE"),
+        ("--auth", "OCI_CLI_AUTH"),
+    ):
         if env.get(var) and option not in argv:
             extra += [option, env[var]]
     return shlex.join(argv[:1] + extra + argv[1:])
@@ -249,8 +269,14 @@ def _service_error(stderr: str) -> str | None:
     return f"HTTP {err.get('status')} {err.get('code')}: {err.get('message')}"
 
 
-def run_cli(command: str | Sequence[str], *, retry: bool = False, echo: bool = True,
-            env: Mapping[str, str] | None = None, timeout: float = 120) -> Any:
+def run_cli(
+    command: str | Sequence[str],
+    *,
+    retry: bool = False,
+    echo: bool = True,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> Any:
     """Run an ``oci ...`` command line, print what it printed (redacted), return its JSON.
 
     Never raises for CLI trouble: a missing CLI prints :data:`INSTALL_NOTE`, a failed
@@ -293,8 +319,14 @@ def run_cli(command: str | Sequence[str], *, retry: bool = False, echo: bool = T
         return None
     env.pop("OCI_CLI_ENDPOINT", None)
     try:
-        proc = subprocess.run([exe, *argv[1:]], capture_output=True, text=True, env=env, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [exe, *argv[1:]],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         print(f"❌ The CLI did not finish within {timeout:.0f} s.")
         return None
@@ -303,7 +335,13 @@ def run_cli(command: str | Sequence[str], *, retry: bool = False, echo: bool = T
         return None
     stdout, stderr = proc.stdout.strip(), proc.stderr.strip()
     if proc.returncode != 0:
-        print("❌ " + (_service_error(stderr) or redact(stderr or stdout or f"exit status {proc.returncode}")))
+        print(
+            "❌ "
+            + (
+                _service_error(stderr)
+                or redact(stderr or stdout or f"exit status {proc.returncode}")
+            )
+        )
         return None
     if echo:
         if stdout:

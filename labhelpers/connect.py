@@ -112,7 +112,9 @@ class Lab:
         """The admin client's ``*_and_wait_for_state`` helpers."""
         return oci.streaming.StreamAdminClientCompositeOperations(self.admin)
 
-    def stream_client(self, messages_endpoint: str, retry: bool = False) -> oci.streaming.StreamClient:
+    def stream_client(
+        self, messages_endpoint: str, retry: bool = False
+    ) -> oci.streaming.StreamClient:
         """A data-plane client for a stream's ``messages_endpoint`` (the SDK never derives it).
 
         ``retry=False`` (the lab's default) passes ``NoneRetryStrategy`` so an error shows at
@@ -170,11 +172,15 @@ class Lab:
             f"<td>{html.escape(s.source)}</td></tr>"
             for s in self.settings
         )
-        return (f"<b>Lab target: {html.escape(self.target)}</b><table><tr><th>setting</th><th>value</th>"
-                f"<th>from</th></tr>{rows}</table>")
+        return (
+            f"<b>Lab target: {html.escape(self.target)}</b><table><tr><th>setting</th><th>value</th>"
+            f"<th>from</th></tr>{rows}</table>"
+        )
 
 
-def _pick(name: str, arg: Any, env: str | None, default: Any, default_source: str) -> tuple[Any, str]:
+def _pick(
+    name: str, arg: Any, env: str | None, default: Any, default_source: str
+) -> tuple[Any, str]:
     if arg is not None:
         return arg, "argument"
     if env and os.environ.get(env):
@@ -227,7 +233,9 @@ def connect(
     target, target_src = _pick("target", target, "LAB_TARGET", "local", "default")
     target = str(target).strip().lower()
     if target not in TARGETS:
-        raise LabConfigError(f"target must be 'local' or 'oci', not {target!r}. Set LAB_TARGET=local or LAB_TARGET=oci.")
+        raise LabConfigError(
+            f"target must be 'local' or 'oci', not {target!r}. Set LAB_TARGET=local or LAB_TARGET=oci."
+        )
     if target == "oci":
         # Real keys do not belong on a public Binder: refuse unless the learner insists.
         guard_oci_target(target, insist=insist)
@@ -247,10 +255,18 @@ def _connect_local(settings: list[Setting], config_file, profile, stream_name) -
     try:
         config = oci.config.from_file(cfg_file, prof)
     except oci.exceptions.ConfigFileNotFound:
-        raise LabConfigError(f"localoci's config file {cfg_file} is missing; restart localoci to recreate it.") from None
-    name, name_src = _pick("stream", stream_name, "LAB_STREAM", default_stream_name("local"), "default")
+        raise LabConfigError(
+            f"localoci's config file {cfg_file} is missing; restart localoci to recreate it."
+        ) from None
+    name, name_src = _pick(
+        "stream", stream_name, "LAB_STREAM", default_stream_name("local"), "default"
+    )
     settings += [
-        Setting("endpoint", server.url, "localoci (started now)" if server.started_here else "localoci (running)"),
+        Setting(
+            "endpoint",
+            server.url,
+            "localoci (started now)" if server.started_here else "localoci (running)",
+        ),
         Setting("config file", cfg_file, "localoci"),
         Setting("profile", prof, "localoci"),
         Setting("user", mask("user", config["user"]), "config file"),
@@ -259,8 +275,17 @@ def _connect_local(settings: list[Setting], config_file, profile, stream_name) -
         Setting("region", config["region"], "config file"),
         Setting("stream", name, name_src),
     ]
-    return Lab("local", config, None, server.url, config["tenancy"], name, settings, server,
-               owner=os.environ.get("LAB_ID") or getpass.getuser())
+    return Lab(
+        "local",
+        config,
+        None,
+        server.url,
+        config["tenancy"],
+        name,
+        settings,
+        server,
+        owner=os.environ.get("LAB_ID") or getpass.getuser(),
+    )
 
 
 def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_name, region) -> Lab:
@@ -294,12 +319,17 @@ def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_na
         try:
             config = oci.config.from_file(str(path), prof)
         except oci.exceptions.ProfileNotFound:
-            raise LabConfigError(f"Profile [{prof}] is not in {cfg_file}. Set OCI_CLI_PROFILE to one that is.") from None
+            raise LabConfigError(
+                f"Profile [{prof}] is not in {cfg_file}. Set OCI_CLI_PROFILE to one that is."
+            ) from None
         if region:
             config["region"] = region
         if auth_name is None:
-            auth_name, auth_src = ("security_token", "profile has security_token_file") if config.get(
-                "security_token_file") else ("api_key", "default")
+            auth_name, auth_src = (
+                ("security_token", "profile has security_token_file")
+                if config.get("security_token_file")
+                else ("api_key", "default")
+            )
         if auth_name not in AUTHS:
             raise LabConfigError(f"auth must be one of {', '.join(AUTHS)}, not {auth_name!r}.")
         if auth_name == "security_token":
@@ -316,17 +346,32 @@ def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_na
         ]
     if not config.get("region"):
         raise LabConfigError("No region: add region=... to the profile, or set OCI_REGION.")
-    comp, comp_src = _pick("compartment", compartment_id, "LAB_COMPARTMENT_ID", tenancy, "tenancy (root compartment)")
+    comp, comp_src = _pick(
+        "compartment", compartment_id, "LAB_COMPARTMENT_ID", tenancy, "tenancy (root compartment)"
+    )
     if not comp:
-        raise LabConfigError("No compartment: set LAB_COMPARTMENT_ID to the OCID of the lab's compartment.")
-    name, name_src = _pick("stream", stream_name, "LAB_STREAM", default_stream_name("oci"), "default (one per learner)")
+        raise LabConfigError(
+            "No compartment: set LAB_COMPARTMENT_ID to the OCID of the lab's compartment."
+        )
+    name, name_src = _pick(
+        "stream", stream_name, "LAB_STREAM", default_stream_name("oci"), "default (one per learner)"
+    )
     settings += [
         Setting("region", config["region"], "config file" if not region else "argument"),
         Setting("compartment", mask("compartment", comp), comp_src),
         Setting("stream", name, name_src),
     ]
-    return Lab("oci", config, signer, None, comp, name, settings, None,
-               owner=os.environ.get("LAB_ID") or getpass.getuser())
+    return Lab(
+        "oci",
+        config,
+        signer,
+        None,
+        comp,
+        name,
+        settings,
+        None,
+        owner=os.environ.get("LAB_ID") or getpass.getuser(),
+    )
 
 
 def _session_signer(config: dict):

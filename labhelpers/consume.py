@@ -23,8 +23,16 @@ from .errors import ConsumeError
 from .limits import GETS_PER_SECOND, wait_ms
 
 __all__ = [
-    "CURSOR_TYPES", "GETS_PER_SECOND", "GROUP_CURSOR_TYPES", "ConsumeError", "Consumer", "Message", "consume",
-    "create_cursor", "create_group_cursor", "decode",
+    "CURSOR_TYPES",
+    "GETS_PER_SECOND",
+    "GROUP_CURSOR_TYPES",
+    "ConsumeError",
+    "Consumer",
+    "Message",
+    "consume",
+    "create_cursor",
+    "create_group_cursor",
+    "decode",
 ]
 
 CURSOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_OFFSET", "AFTER_OFFSET", "AT_TIME")
@@ -68,7 +76,9 @@ def create_cursor(
     if kind == "AT_TIME" and time is None:
         raise ValueError("an AT_TIME cursor needs time=... (a datetime; naive means UTC)")
     details = oci.streaming.models.CreateCursorDetails(
-        partition=str(partition), type=kind, offset=offset if kind in ("AT_OFFSET", "AFTER_OFFSET") else None,
+        partition=str(partition),
+        type=kind,
+        offset=offset if kind in ("AT_OFFSET", "AFTER_OFFSET") else None,
         time=time if kind == "AT_TIME" else None,
     )
     return client.create_cursor(stream_id, details).data.value
@@ -91,10 +101,16 @@ def create_group_cursor(
     """
     kind = str(type).upper()
     if kind not in GROUP_CURSOR_TYPES:
-        raise ValueError(f"group cursor type must be one of {', '.join(GROUP_CURSOR_TYPES)}, not {type!r}")
+        raise ValueError(
+            f"group cursor type must be one of {', '.join(GROUP_CURSOR_TYPES)}, not {type!r}"
+        )
     details = oci.streaming.models.CreateGroupCursorDetails(
-        group_name=group, instance_name=instance, type=kind, time=time,
-        commit_on_get=commit_on_get, timeout_in_ms=timeout_ms,
+        group_name=group,
+        instance_name=instance,
+        type=kind,
+        time=time,
+        commit_on_get=commit_on_get,
+        timeout_in_ms=timeout_ms,
     )
     return client.create_group_cursor(stream_id, details).data.value
 
@@ -104,9 +120,13 @@ def decode(m: oci.streaming.models.Message, deserializer: Deserializer = from_te
     raw_value = b64decode(m.value) or b""
     raw_key = b64decode(m.key)
     return Message(
-        stream=m.stream, partition=m.partition, offset=m.offset,
+        stream=m.stream,
+        partition=m.partition,
+        offset=m.offset,
         key=text_or_bytes(raw_key) if raw_key is not None else None,
-        value=deserializer(raw_value), timestamp=m.timestamp, size=len(raw_value) + len(raw_key or b""),
+        value=deserializer(raw_value),
+        timestamp=m.timestamp,
+        size=len(raw_value) + len(raw_key or b""),
     )
 
 
@@ -164,7 +184,9 @@ class Consumer:
                 return []
             self._next_call[source] = time.monotonic() + self.interval
             try:
-                response = self.client.get_messages(self.stream_id, self.cursors[source], limit=self.limit)
+                response = self.client.get_messages(
+                    self.stream_id, self.cursors[source], limit=self.limit
+                )
             except oci.exceptions.ServiceError as exc:
                 if exc.status == 429:
                     self.throttled += 1
@@ -185,8 +207,11 @@ class Consumer:
         start = time.monotonic()
         empty_in_a_row = {source: 0 for source in self.cursors}
         while not self._stop.is_set():
-            active = [s for s in self.cursors
-                      if self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty]
+            active = [
+                s
+                for s in self.cursors
+                if self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty
+            ]
             if not active:
                 return
             got_any = False
@@ -208,9 +233,14 @@ class Consumer:
                     empty_in_a_row[source] += 1
                 if self.max_seconds is not None and time.monotonic() - start >= self.max_seconds:
                     return
-            if not got_any and any(
-                self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty for s in self.cursors
-            ) and self._stop.wait(self.empty_wait):
+            if (
+                not got_any
+                and any(
+                    self.stop_after_empty is None or empty_in_a_row[s] < self.stop_after_empty
+                    for s in self.cursors
+                )
+                and self._stop.wait(self.empty_wait)
+            ):
                 return
 
     def __iter__(self) -> Iterator[Message]:

@@ -40,9 +40,11 @@ def _fingerprint_of(key_file: Path, pass_phrase: str | None) -> str:
 
     data = key_file.read_bytes().replace(b"OCI_API_KEY\n", b"")
     key = serialization.load_pem_private_key(data, pass_phrase.encode() if pass_phrase else None)
-    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     h = hashlib.md5(der).hexdigest()
-    return ":".join(h[i:i + 2] for i in range(0, 32, 2))
+    return ":".join(h[i : i + 2] for i in range(0, 32, 2))
 
 
 def check_config_file(path: str, profile: str) -> list[Finding]:
@@ -50,62 +52,104 @@ def check_config_file(path: str, profile: str) -> list[Finding]:
     out: list[Finding] = []
     p = Path(os.path.expanduser(path))
     if not p.exists():
-        return [Finding(False, f"no config file at {path}",
-                        "run `oci setup config` (API key) or `oci session authenticate` (browser login), "
-                        "or point OCI_CONFIG_FILE at yours")]
+        return [
+            Finding(
+                False,
+                f"no config file at {path}",
+                "run `oci setup config` (API key) or `oci session authenticate` (browser login), "
+                "or point OCI_CONFIG_FILE at yours",
+            )
+        ]
     out.append(Finding(True, f"config file {path}"))
     parser = configparser.ConfigParser()
     parser.read(p)
     if profile != "DEFAULT" and not parser.has_section(profile):
         names = ", ".join(parser.sections()) or "none"
-        return out + [Finding(False, f"no profile [{profile}] in {path} (profiles: {names})",
-                              "set OCI_CLI_PROFILE to one of them, or add the profile")]
+        return out + [
+            Finding(
+                False,
+                f"no profile [{profile}] in {path} (profiles: {names})",
+                "set OCI_CLI_PROFILE to one of them, or add the profile",
+            )
+        ]
     section = parser[profile] if profile != "DEFAULT" else parser.defaults()
     out.append(Finding(True, f"profile [{profile}]"))
     session = bool(section.get("security_token_file"))
     needed = ["tenancy", "fingerprint", "key_file", "region"] + ([] if session else ["user"])
     missing = [k for k in needed if not section.get(k)]
     if missing:
-        out.append(Finding(False, f"profile [{profile}] lacks {', '.join(missing)}",
-                           "add them (see the API key's 'configuration file preview' in the Console)"
-                           + (": region, e.g. region=us-ashburn-1" if "region" in missing else "")))
+        out.append(
+            Finding(
+                False,
+                f"profile [{profile}] lacks {', '.join(missing)}",
+                "add them (see the API key's 'configuration file preview' in the Console)"
+                + (": region, e.g. region=us-ashburn-1" if "region" in missing else ""),
+            )
+        )
         return out
     out.append(Finding(True, f"region {section['region']}"))
     key_file = Path(os.path.expanduser(section["key_file"]))
     if not key_file.exists():
-        out.append(Finding(False, f"key file {mask('key_file', str(key_file))} does not exist",
-                           "fix key_file= in the profile to the path of your private key (.pem)"))
+        out.append(
+            Finding(
+                False,
+                f"key file {mask('key_file', str(key_file))} does not exist",
+                "fix key_file= in the profile to the path of your private key (.pem)",
+            )
+        )
         return out
     mode = key_file.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        out.append(Finding(False, f"key file {mask('key_file', str(key_file))} is readable by others",
-                           f"chmod 600 {key_file}"))
+        out.append(
+            Finding(
+                False,
+                f"key file {mask('key_file', str(key_file))} is readable by others",
+                f"chmod 600 {key_file}",
+            )
+        )
     else:
         out.append(Finding(True, "key file present, private to you"))
     try:
         actual = _fingerprint_of(key_file, section.get("pass_phrase"))
     except (ValueError, TypeError) as exc:
-        out.append(Finding(False, f"key file cannot be read as a PEM private key ({type(exc).__name__})",
-                           "check the file, and pass_phrase= if the key is encrypted"))
+        out.append(
+            Finding(
+                False,
+                f"key file cannot be read as a PEM private key ({type(exc).__name__})",
+                "check the file, and pass_phrase= if the key is encrypted",
+            )
+        )
         return out
     if actual != section["fingerprint"].strip().lower():
-        out.append(Finding(False, "fingerprint in the profile does not match the key file",
-                           "set fingerprint= to this key's (openssl rsa -pubout -outform DER -in KEY | "
-                           "openssl md5 -c), or upload this key's public part in the Console "
-                           "(Identity > Users > API keys)"))
+        out.append(
+            Finding(
+                False,
+                "fingerprint in the profile does not match the key file",
+                "set fingerprint= to this key's (openssl rsa -pubout -outform DER -in KEY | "
+                "openssl md5 -c), or upload this key's public part in the Console "
+                "(Identity > Users > API keys)",
+            )
+        )
     else:
         out.append(Finding(True, "fingerprint matches the key"))
     if session:
         token = Path(os.path.expanduser(section["security_token_file"]))
-        out.append(Finding(token.exists(), "session token file present",
-                           "run `oci session authenticate` (or `oci session refresh`)"))
+        out.append(
+            Finding(
+                token.exists(),
+                "session token file present",
+                "run `oci session authenticate` (or `oci session refresh`)",
+            )
+        )
     return out
 
 
 def _reachable(url: str, timeout: float = 3.0) -> bool:
     u = urlparse(url)
     try:
-        with socket.create_connection((u.hostname, u.port or (443 if u.scheme == "https" else 80)), timeout):
+        with socket.create_connection(
+            (u.hostname, u.port or (443 if u.scheme == "https" else 80)), timeout
+        ):
             return True
     except OSError:
         return False
@@ -128,7 +172,10 @@ def doctor(target: str | None = None, show: bool = True, **connect_kw) -> list[F
     else:
         path = connect_kw.get("config_file") or os.environ.get("OCI_CONFIG_FILE") or "~/.oci/config"
         profile = connect_kw.get("profile") or os.environ.get("OCI_CLI_PROFILE") or "DEFAULT"
-        if (connect_kw.get("auth") or os.environ.get("LAB_AUTH")) not in ("instance_principal", "resource_principal"):
+        if (connect_kw.get("auth") or os.environ.get("LAB_AUTH")) not in (
+            "instance_principal",
+            "resource_principal",
+        ):
             findings += check_config_file(path, profile)
     if all(f.ok for f in findings):
         try:
@@ -139,23 +186,41 @@ def doctor(target: str | None = None, show: bool = True, **connect_kw) -> list[F
         if lab is not None:
             endpoint = lab.admin.base_client.endpoint
             if not _reachable(endpoint):
-                findings.append(Finding(False, f"endpoint {endpoint} is unreachable",
-                                        "check the network/proxy, or the region in your profile"))
+                findings.append(
+                    Finding(
+                        False,
+                        f"endpoint {endpoint} is unreachable",
+                        "check the network/proxy, or the region in your profile",
+                    )
+                )
             else:
                 try:
-                    streams = lab.admin.list_streams(compartment_id=lab.compartment_id, name=lab.stream_name,
-                                                     retry_strategy=oci.retry.NoneRetryStrategy()).data
+                    streams = lab.admin.list_streams(
+                        compartment_id=lab.compartment_id,
+                        name=lab.stream_name,
+                        retry_strategy=oci.retry.NoneRetryStrategy(),
+                    ).data
                     findings.append(Finding(True, "credentials accepted (ListStreams answered)"))
                     live = [s for s in streams if s.lifecycle_state == "ACTIVE"]
-                    findings.append(Finding(True, f"stream {lab.stream_name!r} " + (
-                        "found, ACTIVE" if live else
-                        "does not exist yet: get_or_create_stream (00-setup) creates it")))
+                    findings.append(
+                        Finding(
+                            True,
+                            f"stream {lab.stream_name!r} "
+                            + (
+                                "found, ACTIVE"
+                                if live
+                                else "does not exist yet: get_or_create_stream (00-setup) creates it"
+                            ),
+                        )
+                    )
                 except oci.exceptions.ServiceError as exc:
                     fix = {
                         401: "the key, fingerprint, user or tenancy do not match what is registered: re-check the API key in the Console",
                         404: "the compartment is wrong or you lack policy: ask for `allow group <yours> to manage streams in compartment <lab>`",
                     }.get(exc.status, exc.message)
-                    findings.append(Finding(False, f"ListStreams refused: {exc.status} {exc.code}", fix))
+                    findings.append(
+                        Finding(False, f"ListStreams refused: {exc.status} {exc.code}", fix)
+                    )
     if show:
         for f in findings:
             print(f)

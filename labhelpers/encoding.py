@@ -25,8 +25,17 @@ from typing import Any
 from .errors import DecodeError
 
 __all__ = [
-    "DecodeError", "Deserializer", "Serializer", "b64decode", "b64encode", "from_json", "from_text", "raw",
-    "text_or_bytes", "to_json", "to_text",
+    "DecodeError",
+    "Deserializer",
+    "Serializer",
+    "b64decode",
+    "b64encode",
+    "from_json",
+    "from_text",
+    "raw",
+    "text_or_bytes",
+    "to_json",
+    "to_text",
 ]
 
 Serializer = Callable[[Any], bytes]
@@ -47,7 +56,9 @@ def b64decode(text: str | None) -> bytes | None:
     try:
         return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError):
-        raise DecodeError(f"not base64: {text[:40]!r}... Values from GetMessages are base64 strings.") from None
+        raise DecodeError(
+            f"not base64: {text[:40]!r}... Values from GetMessages are base64 strings."
+        ) from None
 
 
 def to_text(value: Any) -> bytes:
@@ -63,7 +74,7 @@ def from_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(
-            f"message is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 4]!r}); "
+            f"message is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 4]!r}); "
             "read it with deserializer=raw, or publish text with to_text."
         ) from None
 
@@ -77,7 +88,9 @@ def from_json(data: bytes) -> Any:
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DecodeError(f"message is not JSON ({exc}); starts with {data[:40]!r}. Use deserializer=from_text.") from None
+        raise DecodeError(
+            f"message is not JSON ({exc}); starts with {data[:40]!r}. Use deserializer=from_text."
+        ) from None
 
 
 def raw(data: bytes) -> bytes:

@@ -20,8 +20,18 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "ChromiumNotFound", "ConsumeError", "DecodeError", "GatewaySetupError", "LabConfigError",
-    "LabError", "LocalOCIError", "NotebookNotFound", "PublishError", "ReportError", "StreamError", "service_error_line",
+    "ChromiumNotFound",
+    "ConsumeError",
+    "DecodeError",
+    "GatewaySetupError",
+    "LabConfigError",
+    "LabError",
+    "LocalOCIError",
+    "NotebookNotFound",
+    "PublishError",
+    "ReportError",
+    "StreamError",
+    "service_error_line",
 ]
 
 

@@ -22,7 +22,14 @@ import pandas as pd
 from .consume import Consumer, Message, consume
 from .encoding import from_json, from_text, text_or_bytes
 
-__all__ = ["COLUMNS", "deliveries_frame", "frame_from_sdk", "read_frame", "recent_messages", "to_frame"]
+__all__ = [
+    "COLUMNS",
+    "deliveries_frame",
+    "frame_from_sdk",
+    "read_frame",
+    "recent_messages",
+    "to_frame",
+]
 
 COLUMNS = ["partition", "offset", "key", "value", "timestamp", "size", "stream"]
 
@@ -53,7 +60,10 @@ def to_frame(messages: Iterable[Message]) -> pd.DataFrame:
 
 
 def recent_messages(
-    client: oci.streaming.StreamClient, stream: oci.streaming.models.Stream, seconds: float = 60, limit: int = 50
+    client: oci.streaming.StreamClient,
+    stream: oci.streaming.models.Stream,
+    seconds: float = 60,
+    limit: int = 50,
 ) -> pd.DataFrame:
     """What the Console's *Load Messages* shows: the last ``seconds`` of every partition.
 
@@ -61,10 +71,21 @@ def recent_messages(
     ``limit`` rows, newest first.
     """
     since = datetime.now(UTC) - timedelta(seconds=seconds)
-    msgs = consume(client, stream.id, partitions=[str(p) for p in range(stream.partitions)], type="AT_TIME",
-                   time=since, deserializer=text_or_bytes, limit=1000)
+    msgs = consume(
+        client,
+        stream.id,
+        partitions=[str(p) for p in range(stream.partitions)],
+        type="AT_TIME",
+        time=since,
+        deserializer=text_or_bytes,
+        limit=1000,
+    )
     frame = to_frame(msgs)
-    return frame.sort_values("timestamp", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+    return (
+        frame.sort_values("timestamp", ascending=False, kind="stable")
+        .head(limit)
+        .reset_index(drop=True)
+    )
 
 
 def frame_from_sdk(messages: list, value: str = "text") -> pd.DataFrame:
@@ -117,7 +138,8 @@ def frame_from_sdk(messages: list, value: str = "text") -> pd.DataFrame:
             "offset": np.array([m.offset for m in messages], dtype=np.int64),
             "key": keys,
             "value": values,
-            "timestamp": pd.DatetimeIndex(stamps).tz_convert("UTC") if stamps and stamps[0] is not None
+            "timestamp": pd.DatetimeIndex(stamps).tz_convert("UTC")
+            if stamps and stamps[0] is not None
             else pd.NaT,
             "size": np.array(sizes, dtype=np.int64),
             "stream": [m.stream for m in messages],
@@ -136,8 +158,9 @@ def read_frame(consumer: Consumer, value: str = "text") -> pd.DataFrame:
     frames = [frame_from_sdk(batch, value=value) for batch in consumer.batches()]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
-    return pd.concat(frames, ignore_index=True).sort_values(["partition", "offset"], kind="stable",
-                                                             ignore_index=True)
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["partition", "offset"], kind="stable", ignore_index=True
+    )
 
 
 DELIVERY_COLUMNS = ["instance", "batch", "partition", "offset", "key", "value", "received"]

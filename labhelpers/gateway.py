@@ -58,8 +58,17 @@ from .functions import HELLO_DIR, PATH_PREFIX, SPEC_FILE, load_deployment_spec
 from .streams import LAB_TAG
 
 __all__ = [
-    "APPLICATION", "FUNCTION", "GATEWAY", "GatewaySetupError", "HelloDeployment", "Invocation",
-    "deploy_hello", "hello_events", "invoke_hello", "oci_setup_steps", "undeploy_hello",
+    "APPLICATION",
+    "FUNCTION",
+    "GATEWAY",
+    "GatewaySetupError",
+    "HelloDeployment",
+    "Invocation",
+    "deploy_hello",
+    "hello_events",
+    "invoke_hello",
+    "oci_setup_steps",
+    "undeploy_hello",
 ]
 
 APPLICATION = "lab-app"
@@ -103,21 +112,26 @@ class HelloDeployment:
 
     def postman(self, name: str = "Ada") -> str:
         """The Postman settings for the same call."""
-        return "\n".join([
-            "Method:  POST",
-            f"URL:     {self.url}",
-            "Headers: Content-Type: application/json",
-            "Body:    raw, JSON",
-            f"         {json.dumps({'name': name})}",
-        ])
+        return "\n".join(
+            [
+                "Method:  POST",
+                f"URL:     {self.url}",
+                "Headers: Content-Type: application/json",
+                "Body:    raw, JSON",
+                f"         {json.dumps({'name': name})}",
+            ]
+        )
 
     def describe(self) -> str:
-        lines = [f"{what:<12} {name:<22} {ident}" for what, name, ident in (
-            ("application", self.application.display_name, self.application.id),
-            ("function", self.function.display_name, self.function.id),
-            ("gateway", self.gateway.display_name, self.gateway.id),
-            ("deployment", self.deployment.display_name, self.deployment.id),
-        )]
+        lines = [
+            f"{what:<12} {name:<22} {ident}"
+            for what, name, ident in (
+                ("application", self.application.display_name, self.application.id),
+                ("function", self.function.display_name, self.function.id),
+                ("gateway", self.gateway.display_name, self.gateway.id),
+                ("deployment", self.deployment.display_name, self.deployment.id),
+            )
+        ]
         lines.append(f"{'endpoint':<12} {self.endpoint}")
         lines += [f"  - {a}" for a in self.actions]
         return "\n".join(lines)
@@ -147,6 +161,7 @@ class Invocation:
 
 # -- clients ----------------------------------------------------------------------------------------
 
+
 def _kw(lab: Lab) -> dict:
     kw: dict = {}
     if lab.signer is not None:
@@ -156,12 +171,19 @@ def _kw(lab: Lab) -> dict:
     return kw
 
 
-def _clients(lab: Lab) -> tuple[oci.functions.FunctionsManagementClient, oci.apigateway.GatewayClient,
-                                 oci.apigateway.DeploymentClient]:
+def _clients(
+    lab: Lab,
+) -> tuple[
+    oci.functions.FunctionsManagementClient,
+    oci.apigateway.GatewayClient,
+    oci.apigateway.DeploymentClient,
+]:
     kw = _kw(lab)
-    return (oci.functions.FunctionsManagementClient(lab.config, **kw),
-            oci.apigateway.GatewayClient(lab.config, **kw),
-            oci.apigateway.DeploymentClient(lab.config, **kw))
+    return (
+        oci.functions.FunctionsManagementClient(lab.config, **kw),
+        oci.apigateway.GatewayClient(lab.config, **kw),
+        oci.apigateway.DeploymentClient(lab.config, **kw),
+    )
 
 
 def _tags(lab: Lab) -> dict[str, str]:
@@ -191,51 +213,79 @@ def _wait(client: Any, get: Any, ident: str, until: str = "ACTIVE", timeout: flo
 
     def settled(response: Any) -> bool:
         state = response.data.lifecycle_state
-        return state == until or (until == "GONE" and state == "DELETED") or (until != "GONE" and state in GONE)
+        return (
+            state == until
+            or (until == "GONE" and state == "DELETED")
+            or (until != "GONE" and state in GONE)
+        )
 
     try:
-        response = oci.wait_until(client, first, evaluate_response=settled, max_interval_seconds=5,
-                                  max_wait_seconds=timeout, succeed_on_not_found=until == "GONE")
+        response = oci.wait_until(
+            client,
+            first,
+            evaluate_response=settled,
+            max_interval_seconds=5,
+            max_wait_seconds=timeout,
+            succeed_on_not_found=until == "GONE",
+        )
     except oci.exceptions.MaximumWaitTimeExceeded:
-        raise GatewaySetupError(f"{name} is still not {until} after {timeout:.0f} s: see the Console "
-                                f"(work requests).") from None
+        raise GatewaySetupError(
+            f"{name} is still not {until} after {timeout:.0f} s: see the Console (work requests)."
+        ) from None
     if response is oci.util.WAIT_RESOURCE_NOT_FOUND:
         return None
     obj = response.data
     if until != "GONE" and obj.lifecycle_state != until:
-        raise GatewaySetupError(f"{obj.display_name} is {obj.lifecycle_state}, not {until}: see the Console "
-                                f"(work requests) for why.")
+        raise GatewaySetupError(
+            f"{obj.display_name} is {obj.lifecycle_state}, not {until}: see the Console "
+            f"(work requests) for why."
+        )
     return obj
 
 
 # -- find ----------------------------------------------------------------------------------------
 
+
 def _find_application(lab: Lab, fm) -> Any | None:
     name = os.environ.get("LAB_FN_APP", APPLICATION)
-    apps = [a for a in fm.list_applications(lab.compartment_id, display_name=name).data
-            if a.lifecycle_state not in GONE]
+    apps = [
+        a
+        for a in fm.list_applications(lab.compartment_id, display_name=name).data
+        if a.lifecycle_state not in GONE
+    ]
     return fm.get_application(apps[0].id).data if apps else None
 
 
 def _find_function(fm, app_id: str, name: str) -> Any | None:
-    fns = [f for f in fm.list_functions(app_id, display_name=name).data if f.lifecycle_state not in GONE]
+    fns = [
+        f
+        for f in fm.list_functions(app_id, display_name=name).data
+        if f.lifecycle_state not in GONE
+    ]
     return fm.get_function(fns[0].id).data if fns else None
 
 
 def _find_gateway(lab: Lab, gc) -> Any | None:
     if os.environ.get("LAB_GATEWAY_OCID"):
         return gc.get_gateway(os.environ["LAB_GATEWAY_OCID"]).data
-    gws = [g for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
-           if g.lifecycle_state not in GONE]
+    gws = [
+        g
+        for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
+        if g.lifecycle_state not in GONE
+    ]
     return gc.get_gateway(gws[0].id).data if gws else None
 
 
 def _deployments(lab: Lab, dc, gateway_id: str) -> list:
-    return [d for d in dc.list_deployments(lab.compartment_id, gateway_id=gateway_id).data.items
-            if d.lifecycle_state not in GONE]
+    return [
+        d
+        for d in dc.list_deployments(lab.compartment_id, gateway_id=gateway_id).data.items
+        if d.lifecycle_state not in GONE
+    ]
 
 
 # -- deploy ----------------------------------------------------------------------------------------
+
 
 def deploy_hello(
     lab: Lab,
@@ -287,7 +337,11 @@ def deploy_hello(
     """
     fm, gc, dc = _clients(lab)
     actions: list[str] = []
-    wanted = {"STREAM_OCID": stream.id, "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint, **(config or {})}
+    wanted = {
+        "STREAM_OCID": stream.id,
+        "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint,
+        **(config or {}),
+    }
     prefix = path_prefix or os.environ.get("LAB_PATH_PREFIX") or PATH_PREFIX
 
     # Look everything up before changing anything, so a missing piece on OCI changes nothing.
@@ -297,43 +351,73 @@ def deploy_hello(
             f"No Functions application {os.environ.get('LAB_FN_APP', APPLICATION)!r} in the lab "
             "compartment. Create it on a subnet of your VCN (`fn create app lab-app --annotation "
             "oracle.com/oci/subnetIds='[\"<subnet ocid>\"]'`) and run `fn deploy` (see "
-            "oci_setup_steps()), or set LAB_FN_APP to your application's name.")
+            "oci_setup_steps()), or set LAB_FN_APP to your application's name."
+        )
     if lab.target != "local" and gw is None:
         raise GatewaySetupError(
             f"No API gateway {GATEWAY!r} in the lab compartment. Create one on a public subnet "
             "(`oci api-gateway gateway create --endpoint-type PUBLIC ...`, see oci_setup_steps()) "
-            "or set LAB_GATEWAY_OCID to the one your instructor made.")
+            "or set LAB_GATEWAY_OCID to the one your instructor made."
+        )
     if app is None:
-        app = fm.create_application(M.CreateApplicationDetails(
-            compartment_id=lab.compartment_id, display_name=APPLICATION, subnet_ids=[],
-            freeform_tags=_tags(lab))).data
+        app = fm.create_application(
+            M.CreateApplicationDetails(
+                compartment_id=lab.compartment_id,
+                display_name=APPLICATION,
+                subnet_ids=[],
+                freeform_tags=_tags(lab),
+            )
+        ).data
         actions.append(f"created application {app.display_name}")
     else:
         actions.append(f"found application {app.display_name}")
 
     fn = _find_function(fm, app.id, function_name)
-    if fn is None and lab.target != "local" and function_name == FUNCTION and os.environ.get("HELLO_FUNCTION_OCID"):
+    if (
+        fn is None
+        and lab.target != "local"
+        and function_name == FUNCTION
+        and os.environ.get("HELLO_FUNCTION_OCID")
+    ):
         fn = fm.get_function(os.environ["HELLO_FUNCTION_OCID"]).data
     if fn is None:
-        fn = fm.create_function(M.CreateFunctionDetails(
-            display_name=function_name, application_id=app.id, memory_in_mbs=256, timeout_in_seconds=30,
-            source_details=_source(lab, fm, app.id), config=wanted, freeform_tags=_tags(lab))).data
-        actions.append(f"created function {function_name}" + (f" from {HELLO_DIR}" if lab.target == "local" else
-                                                              " from hello's image"))
+        fn = fm.create_function(
+            M.CreateFunctionDetails(
+                display_name=function_name,
+                application_id=app.id,
+                memory_in_mbs=256,
+                timeout_in_seconds=30,
+                source_details=_source(lab, fm, app.id),
+                config=wanted,
+                freeform_tags=_tags(lab),
+            )
+        ).data
+        actions.append(
+            f"created function {function_name}"
+            + (f" from {HELLO_DIR}" if lab.target == "local" else " from hello's image")
+        )
     else:
         actions.append(f"found function {fn.display_name}")
         current = dict(fn.config or {})
         if any(current.get(k) != v for k, v in wanted.items()):
             fm.update_function(fn.id, M.UpdateFunctionDetails(config={**current, **wanted}))
-            fn = fm.get_function(fn.id).data   # newer API versions answer Update without the body
-            actions.append(f"updated {fn.display_name}'s config: " + ", ".join(
-                k for k in wanted if current.get(k) != wanted[k]))
+            fn = fm.get_function(fn.id).data  # newer API versions answer Update without the body
+            actions.append(
+                f"updated {fn.display_name}'s config: "
+                + ", ".join(k for k in wanted if current.get(k) != wanted[k])
+            )
     fn = _wait(fm, fm.get_function, fn.id)
 
     if gw is None:
-        gw = gc.create_gateway(G.CreateGatewayDetails(
-            compartment_id=lab.compartment_id, endpoint_type="PUBLIC", subnet_id="ocid1.subnet.oc1..local",
-            display_name=GATEWAY, freeform_tags=_tags(lab))).data
+        gw = gc.create_gateway(
+            G.CreateGatewayDetails(
+                compartment_id=lab.compartment_id,
+                endpoint_type="PUBLIC",
+                subnet_id="ocid1.subnet.oc1..local",
+                display_name=GATEWAY,
+                freeform_tags=_tags(lab),
+            )
+        ).data
         actions.append(f"created gateway {GATEWAY}")
     else:
         actions.append(f"found gateway {gw.display_name}")
@@ -350,15 +434,23 @@ def deploy_hello(
             actions.append(f"updated {name}'s specification to call {fn.display_name}")
     else:
         try:
-            dep = dc.create_deployment(G.CreateDeploymentDetails(
-                gateway_id=gw.id, compartment_id=lab.compartment_id, path_prefix=prefix, display_name=name,
-                specification=spec, freeform_tags=_tags(lab))).data
+            dep = dc.create_deployment(
+                G.CreateDeploymentDetails(
+                    gateway_id=gw.id,
+                    compartment_id=lab.compartment_id,
+                    path_prefix=prefix,
+                    display_name=name,
+                    specification=spec,
+                    freeform_tags=_tags(lab),
+                )
+            ).data
         except oci.exceptions.ServiceError as exc:
             if exc.status == 409:
                 raise GatewaySetupError(
                     f"Gateway {gw.display_name} already has a deployment at {prefix} that is not yours. "
                     f"Choose another prefix: set LAB_PATH_PREFIX=/{lab.owner}{PATH_PREFIX}, or pass "
-                    "path_prefix=...") from None
+                    "path_prefix=..."
+                ) from None
             raise
         actions.append(f"created deployment {name} at {prefix} from {SPEC_FILE.name}")
     dep = _wait(dc, dc.get_deployment, dep.id)
@@ -370,18 +462,25 @@ def _source(lab: Lab, fm, app_id: str) -> Any:
     the learner's ``fn deploy`` pushed for ``hello`` (never built here)."""
     if lab.target == "local":
         return M.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR))
-    primary = (fm.get_function(os.environ["HELLO_FUNCTION_OCID"]).data if os.environ.get("HELLO_FUNCTION_OCID")
-               else _find_function(fm, app_id, FUNCTION))
+    primary = (
+        fm.get_function(os.environ["HELLO_FUNCTION_OCID"]).data
+        if os.environ.get("HELLO_FUNCTION_OCID")
+        else _find_function(fm, app_id, FUNCTION)
+    )
     if primary is None:
         raise GatewaySetupError(
             f"No function 'hello' in the application yet. Deploy it first: `cd {HELLO_DIR} && "
-            "fn -v deploy --app lab-app` (see oci_setup_steps()), or set HELLO_FUNCTION_OCID.")
+            "fn -v deploy --app lab-app` (see oci_setup_steps()), or set HELLO_FUNCTION_OCID."
+        )
     image = getattr(primary.source_details, "image", None)
     if not image:
-        raise GatewaySetupError(f"Function {primary.display_name} has no container image to copy "
-                                f"(source type {getattr(primary.source_details, 'source_type', None)}).")
+        raise GatewaySetupError(
+            f"Function {primary.display_name} has no container image to copy "
+            f"(source type {getattr(primary.source_details, 'source_type', None)})."
+        )
     return M.CreateContainerImageFunctionSourceDetails(
-        image=image, image_digest=getattr(primary.source_details, "image_digest", None))
+        image=image, image_digest=getattr(primary.source_details, "image_digest", None)
+    )
 
 
 def _function_ids(spec: Any) -> set[str]:
@@ -391,7 +490,10 @@ def _function_ids(spec: Any) -> set[str]:
 
 # -- invoke ----------------------------------------------------------------------------------------
 
-def invoke_hello(endpoint: HelloDeployment | str, name: str | None = "Ada", *, timeout: float = 60.0) -> Invocation:
+
+def invoke_hello(
+    endpoint: HelloDeployment | str, name: str | None = "Ada", *, timeout: float = 60.0
+) -> Invocation:
     """POST ``{"name": name}`` to the deployment's ``/hello`` route, as curl or Postman would.
 
     ``endpoint`` is a :class:`HelloDeployment` or a deployment endpoint URL (``.../v1``).
@@ -416,10 +518,13 @@ def invoke_hello(endpoint: HelloDeployment | str, name: str | None = "Ada", *, t
         body = r.json()
     except ValueError:
         body = None
-    return Invocation(r.status_code, body if isinstance(body, dict) else None, r.text, seconds, dict(r.headers))
+    return Invocation(
+        r.status_code, body if isinstance(body, dict) else None, r.text, seconds, dict(r.headers)
+    )
 
 
 # -- events ----------------------------------------------------------------------------------------
+
 
 def _json_or_text(data: bytes) -> Any:
     value = text_or_bytes(data)
@@ -431,18 +536,30 @@ def _json_or_text(data: bytes) -> Any:
     return value
 
 
-def hello_events(client: oci.streaming.StreamClient, stream: Any, name: str | None = None) -> list[Message]:
+def hello_events(
+    client: oci.streaming.StreamClient, stream: Any, name: str | None = None
+) -> list[Message]:
     """Every ``hello.invoked`` event in the stream (oldest first per partition), optionally only
     those keyed ``name``.  Reads from TRIM_HORIZON: fine for a lab stream, not for a big one."""
     out = []
-    for m in consume(client, stream.id, partitions=[str(p) for p in range(stream.partitions)],
-                     deserializer=_json_or_text, limit=10_000):
-        if isinstance(m.value, dict) and m.value.get("event") == "hello.invoked" and (name is None or m.key == name):
+    for m in consume(
+        client,
+        stream.id,
+        partitions=[str(p) for p in range(stream.partitions)],
+        deserializer=_json_or_text,
+        limit=10_000,
+    ):
+        if (
+            isinstance(m.value, dict)
+            and m.value.get("event") == "hello.invoked"
+            and (name is None or m.key == name)
+        ):
             out.append(m)
     return out
 
 
 # -- clean up ----------------------------------------------------------------------------------------
+
 
 def undeploy_hello(lab: Lab) -> list[str]:
     """Delete what :func:`deploy_hello` created for you (tagged ``lab-owner=<you>``); safe to run twice.
@@ -465,9 +582,14 @@ def undeploy_hello(lab: Lab) -> list[str]:
             _wait(client, get, ident, until="GONE")
         deleted.append(what)
 
-    gateways = [g for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
-                if g.lifecycle_state not in GONE]
-    if os.environ.get("LAB_GATEWAY_OCID") and all(g.id != os.environ["LAB_GATEWAY_OCID"] for g in gateways):
+    gateways = [
+        g
+        for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
+        if g.lifecycle_state not in GONE
+    ]
+    if os.environ.get("LAB_GATEWAY_OCID") and all(
+        g.id != os.environ["LAB_GATEWAY_OCID"] for g in gateways
+    ):
         try:
             gateways.append(gc.get_gateway(os.environ["LAB_GATEWAY_OCID"]).data)
         except oci.exceptions.ServiceError as exc:
@@ -476,13 +598,21 @@ def undeploy_hello(lab: Lab) -> list[str]:
     for gw in gateways:
         for d in _deployments(lab, dc, gw.id):
             if _ours(lab, d):
-                delete(f"deployment {d.display_name}", dc, dc.delete_deployment, d.id, dc.get_deployment)
+                delete(
+                    f"deployment {d.display_name}",
+                    dc,
+                    dc.delete_deployment,
+                    d.id,
+                    dc.get_deployment,
+                )
     app = _find_application(lab, fm)
     if app is not None:
         for f in fm.list_functions(app.id).data:
             if _ours(lab, f) and f.lifecycle_state not in GONE:
                 delete(f"function {f.display_name}", fm, fm.delete_function, f.id)
-        if _ours(lab, app) and not [f for f in fm.list_functions(app.id).data if f.lifecycle_state not in GONE]:
+        if _ours(lab, app) and not [
+            f for f in fm.list_functions(app.id).data if f.lifecycle_state not in GONE
+        ]:
             delete(f"application {app.display_name}", fm, fm.delete_application, app.id)
     for gw in gateways:
         if _ours(lab, gw) and not _deployments(lab, dc, gw.id):
@@ -491,6 +621,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
 
 
 # -- the oci target: what the learner does first ----------------------------------------------------
+
 
 def oci_setup_steps(lab: Lab, stream: Any) -> str:
     """The commands and policies a learner needs on a real tenancy before :func:`deploy_hello`.
@@ -520,7 +651,7 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
    with an auth token):
      fn create context lab --provider oracle && fn use context lab
      fn update context oracle.compartment-id $LAB_COMPARTMENT_ID
-     fn update context api-url https://functions.{lab.config.get('region')}.oci.oraclecloud.com
+     fn update context api-url https://functions.{lab.config.get("region")}.oci.oraclecloud.com
      fn update context registry <region-key>.ocir.io/<namespace>/lab
 
 3. The application and the function, from the hello folder that ships with labhelpers
@@ -541,7 +672,7 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
    The CLI equivalent, with the same file:
      envsubst < {SPEC_FILE} > /tmp/api_deployment.json
      oci api-gateway deployment create -c $LAB_COMPARTMENT_ID --gateway-id <gateway ocid> \\
-         --path-prefix {os.environ.get('LAB_PATH_PREFIX') or PATH_PREFIX} --display-name lab-hello-api \\
+         --path-prefix {os.environ.get("LAB_PATH_PREFIX") or PATH_PREFIX} --display-name lab-hello-api \\
          --specification file:///tmp/api_deployment.json
    (a shared gateway needs one prefix per learner: export LAB_PATH_PREFIX=/{lab.owner}{PATH_PREFIX})
 """

@@ -25,7 +25,13 @@ import oci
 import pandas as pd
 
 __all__ = [
-    "OffsetTracker", "group_state", "lag", "latest_offsets_local", "offset_ranges", "owners", "stream_id_of",
+    "OffsetTracker",
+    "group_state",
+    "lag",
+    "latest_offsets_local",
+    "offset_ranges",
+    "owners",
+    "stream_id_of",
     "wait_for_owners",
 ]
 
@@ -45,7 +51,10 @@ def offset_ranges(messages: Iterable[Any]) -> dict[str, str]:
     seen: dict[str, list[int]] = {}
     for m in messages:
         seen.setdefault(str(m.partition), []).append(int(m.offset))
-    return {p: (f"{min(o)}-{max(o)}" if len(o) > 1 else str(o[0])) for p, o in sorted(seen.items(), key=lambda kv: int(kv[0]))}
+    return {
+        p: (f"{min(o)}-{max(o)}" if len(o) > 1 else str(o[0]))
+        for p, o in sorted(seen.items(), key=lambda kv: int(kv[0]))
+    }
 
 
 # -- the group's state ------------------------------------------------------------------------------
@@ -80,8 +89,15 @@ def owners(client: oci.streaming.StreamClient, stream: Any, group: str) -> dict[
     return out
 
 
-def wait_for_owners(client: oci.streaming.StreamClient, stream: Any, group: str, instances: Iterable[str],
-                    partitions: int, timeout: float = 10.0, interval: float = 0.5) -> pd.DataFrame:
+def wait_for_owners(
+    client: oci.streaming.StreamClient,
+    stream: Any,
+    group: str,
+    instances: Iterable[str],
+    partitions: int,
+    timeout: float = 10.0,
+    interval: float = 0.5,
+) -> pd.DataFrame:
     """Poll GetGroup until every partition is held by one of ``instances`` (or ``timeout`` s pass).
 
     Returns the last GetGroup table. After a rebalance, the new owners pick their partitions up
@@ -151,8 +167,12 @@ def latest_offsets_local(lab: Any, stream: Any) -> dict[str, int]:
     return {p: v["nextOffset"] - 1 for p, v in parts.items()}
 
 
-def lag(client: oci.streaming.StreamClient, stream: Any, group: str,
-        latest: Mapping[str, int] | OffsetTracker) -> pd.DataFrame:
+def lag(
+    client: oci.streaming.StreamClient,
+    stream: Any,
+    group: str,
+    latest: Mapping[str, int] | OffsetTracker,
+) -> pd.DataFrame:
     """Per partition: latest offset, committed offset, and lag = latest - committed.
 
     ``latest`` maps partition -> latest offset (an :class:`OffsetTracker`, or

@@ -18,7 +18,12 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "GETS_PER_SECOND", "KIB", "LIMIT_BYTES_PER_SECOND", "MAX_BATCH_MESSAGES", "MAX_REQUEST_BYTES", "MIB",
+    "GETS_PER_SECOND",
+    "KIB",
+    "LIMIT_BYTES_PER_SECOND",
+    "MAX_BATCH_MESSAGES",
+    "MAX_REQUEST_BYTES",
+    "MIB",
     "wait_ms",
 ]
 

@@ -34,8 +34,14 @@ __all__ = ["LiveChart", "LiveView", "live_view"]
 class LiveChart:
     """The model: a data source and a chart function; ``render()`` gives a PNG of the current data."""
 
-    def __init__(self, source: Callable[[], pd.DataFrame], draw: Callable[..., Axes], *,
-                 size: tuple[float, float] = (8, 3.5), dpi: int = 80) -> None:
+    def __init__(
+        self,
+        source: Callable[[], pd.DataFrame],
+        draw: Callable[..., Axes],
+        *,
+        size: tuple[float, float] = (8, 3.5),
+        dpi: int = 80,
+    ) -> None:
         self.source, self.draw, self.size, self.dpi = source, draw, size, dpi
         self.renders = 0
 
@@ -69,9 +75,22 @@ class LiveView(w.VBox):
         Objects with ``stop()`` (instances, recorders) to stop with the view.
     """
 
-    def __init__(self, chart: LiveChart, *, interval: float = 0.5, max_seconds: float = 60.0,
-                 until: Callable[[], bool] | None = None, stops: Iterable[Any] = (), title: str = "") -> None:
-        self.chart, self.interval, self.max_seconds, self.until = chart, max(interval, 0.1), max_seconds, until
+    def __init__(
+        self,
+        chart: LiveChart,
+        *,
+        interval: float = 0.5,
+        max_seconds: float = 60.0,
+        until: Callable[[], bool] | None = None,
+        stops: Iterable[Any] = (),
+        title: str = "",
+    ) -> None:
+        self.chart, self.interval, self.max_seconds, self.until = (
+            chart,
+            max(interval, 0.1),
+            max_seconds,
+            until,
+        )
         self.stops = list(stops)
         self.image = w.Image(format="png")
         self.status = w.HTML(value=f"<b>{title}</b> not started" if title else "not started")

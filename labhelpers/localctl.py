@@ -32,7 +32,7 @@ class LocalServer:
     config_file: str
     profile: str
     started_here: bool = False
-    control_url: str | None = None      # its /_localoci endpoints (None: derived from url)
+    control_url: str | None = None  # its /_localoci endpoints (None: derived from url)
 
     @property
     def control(self) -> _ctl.Control:
@@ -49,7 +49,9 @@ def health(url: str, timeout: float = 1.0) -> dict | None:
 
 
 def _server(info: _ctl.ServerInfo, started_here: bool = False) -> LocalServer:
-    return LocalServer(info.url, info.data_dir, info.config_file, info.profile, started_here, info.control_url)
+    return LocalServer(
+        info.url, info.data_dir, info.config_file, info.profile, started_here, info.control_url
+    )
 
 
 def find() -> LocalServer | None:
@@ -75,12 +77,21 @@ def ensure_running() -> LocalServer:
     if found:
         return found
     try:
-        started = _ctl.start(data_dir(), "--port", "0", "--idle-exit", str(IDLE_EXIT_S),
-                             new_session=True, timeout=START_TIMEOUT_S)
+        started = _ctl.start(
+            data_dir(),
+            "--port",
+            "0",
+            "--idle-exit",
+            str(IDLE_EXIT_S),
+            new_session=True,
+            timeout=START_TIMEOUT_S,
+        )
     except _ctl.ServerExited as exc:
         raise LocalOCIError(f"localoci did not start: {exc.tail[-600:].strip()}") from None
     except _ctl.ServerTimeout as exc:
-        raise LocalOCIError(f"localoci did not answer within {START_TIMEOUT_S:.0f} s; see {exc.log}.") from None
+        raise LocalOCIError(
+            f"localoci did not answer within {START_TIMEOUT_S:.0f} s; see {exc.log}."
+        ) from None
     return _server(started.info, started_here=True)
 
 
@@ -90,4 +101,4 @@ def call(url: str, method: str, path: str, body: dict | None = None) -> dict:
     prefix = _ctl.CONTROL_PATH
     if not path.startswith(prefix + "/"):
         raise ValueError(f"{path!r} is not one of localoci's own endpoints ({prefix}/...)")
-    return _ctl.Control.for_service(url).call(method, path[len(prefix):], body)
+    return _ctl.Control.for_service(url).call(method, path[len(prefix) :], body)

@@ -19,7 +19,15 @@ from .encoding import Serializer, b64encode, to_text
 from .errors import PublishError
 from .limits import MAX_BATCH_MESSAGES, MAX_REQUEST_BYTES, MIB, wait_ms
 
-__all__ = ["MAX_BATCH_BYTES", "MAX_BATCH_MESSAGES", "MIB", "Ack", "PublishError", "PublishResult", "publish"]
+__all__ = [
+    "MAX_BATCH_BYTES",
+    "MAX_BATCH_MESSAGES",
+    "MIB",
+    "Ack",
+    "PublishError",
+    "PublishResult",
+    "publish",
+]
 
 MAX_BATCH_BYTES = MAX_REQUEST_BYTES
 THROTTLE_CODES = {"429", "TooManyRequests"}
@@ -56,9 +64,11 @@ class PublishResult:
         return dict(sorted(out.items(), key=lambda kv: int(kv[0])))
 
     def __repr__(self) -> str:
-        return (f"<PublishResult {self.count} messages in {self.requests} requests, "
-                f"{self.throttled_entries} throttled entries retried, {self.seconds:.2f} s, "
-                f"partitions {self.partitions()}>")
+        return (
+            f"<PublishResult {self.count} messages in {self.requests} requests, "
+            f"{self.throttled_entries} throttled entries retried, {self.seconds:.2f} s, "
+            f"partitions {self.partitions()}>"
+        )
 
 
 def _entries(messages: Any, key: Any, serializer: Serializer) -> list[tuple[bytes | None, bytes]]:
@@ -75,7 +85,9 @@ def _entries(messages: Any, key: Any, serializer: Serializer) -> list[tuple[byte
     return out
 
 
-def _batches(items: list[tuple[int, bytes | None, bytes]]) -> Iterable[list[tuple[int, bytes | None, bytes]]]:
+def _batches(
+    items: list[tuple[int, bytes | None, bytes]],
+) -> Iterable[list[tuple[int, bytes | None, bytes]]]:
     batch: list[tuple[int, bytes | None, bytes]] = []
     size = 0
     for item in items:
@@ -149,16 +161,21 @@ def publish(
             retry: list[tuple[int, bytes | None, bytes]] = []
             wait = 0
             for batch in _batches(pending):
-                details = oci.streaming.models.PutMessagesDetails(messages=[
-                    oci.streaming.models.PutMessagesDetailsEntry(
-                        key=b64encode(k) if k is not None else None, value=b64encode(v))
-                    for _, k, v in batch
-                ])
+                details = oci.streaming.models.PutMessagesDetails(
+                    messages=[
+                        oci.streaming.models.PutMessagesDetailsEntry(
+                            key=b64encode(k) if k is not None else None, value=b64encode(v)
+                        )
+                        for _, k, v in batch
+                    ]
+                )
                 response = client.put_messages(stream_id, details)
                 result.requests += 1
                 for (i, k, v), entry in zip(batch, response.data.entries, strict=True):
                     if entry.error:
-                        if entry.error in THROTTLE_CODES or "throttled" in (entry.error_message or ""):
+                        if entry.error in THROTTLE_CODES or "throttled" in (
+                            entry.error_message or ""
+                        ):
                             retry.append((i, k, v))
                             result.throttled_entries += 1
                             wait = max(wait, wait_ms(entry.error_message))

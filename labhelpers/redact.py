@@ -107,7 +107,9 @@ def _ini_line(m: re.Match) -> str:
 def _apply(text: str) -> str:
     text = _PEM.sub("[REDACTED:private-key]", text)
     text = _INI_LINE.sub(_ini_line, text)
-    text = _SIG_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}{REDACTED}{m.group(2) or ''}", text)
+    text = _SIG_PARAM.sub(
+        lambda m: f"{m.group(1)}{m.group(2) or ''}{REDACTED}{m.group(2) or ''}", text
+    )
     text = _KEY_VALUE.sub(_key_value, text)
     text = _AUTH_BEARER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _SESSION_KEY_ID.sub("ST$" + REDACTED, text)
@@ -224,8 +226,12 @@ def _redact_output(output: dict) -> None:
             if _BINARY_MIME.match(mime):
                 continue
             v = data[mime]
-            data[mime] = redact(_join(v)) if isinstance(v, (str, list)) and not (
-                mime.endswith("json") or mime.endswith("+json")) else redact_json(v)
+            data[mime] = (
+                redact(_join(v))
+                if isinstance(v, (str, list))
+                and not (mime.endswith("json") or mime.endswith("+json"))
+                else redact_json(v)
+            )
     if "metadata" in output:
         output["metadata"] = redact_json(output["metadata"])
 

@@ -56,8 +56,11 @@ def get_or_create_stream(
     if existing is not None:
         return existing
     details = oci.streaming.models.CreateStreamDetails(
-        name=name, partitions=partitions, compartment_id=lab.compartment_id,
-        retention_in_hours=retention_in_hours, freeform_tags=_tags(lab),
+        name=name,
+        partitions=partitions,
+        compartment_id=lab.compartment_id,
+        retention_in_hours=retention_in_hours,
+        freeform_tags=_tags(lab),
     )
     try:
         created = lab.admin.create_stream(details).data
@@ -80,7 +83,9 @@ def get_or_create_stream(
         if stream.lifecycle_state == ACTIVE:
             break
         if stream.lifecycle_state in ("FAILED", "DELETING", "DELETED") or waited > 300:
-            raise StreamError(f"stream {name!r} is {stream.lifecycle_state}, not ACTIVE; see the Console.")
+            raise StreamError(
+                f"stream {name!r} is {stream.lifecycle_state}, not ACTIVE; see the Console."
+            )
         time.sleep(delay)
         waited += delay
         delay = min(delay * 2, 2.0)

@@ -34,8 +34,15 @@ from .encoding import b64encode
 from .limits import KIB, LIMIT_BYTES_PER_SECOND, MAX_REQUEST_BYTES, MIB, wait_ms
 
 __all__ = [
-    "KIB", "LIMIT_BYTES_PER_SECOND", "MAX_REQUEST_BYTES", "MIB", "ThrottleRun", "chunk", "offer_load",
-    "reassemble", "wait_ms",
+    "KIB",
+    "LIMIT_BYTES_PER_SECOND",
+    "MAX_REQUEST_BYTES",
+    "MIB",
+    "ThrottleRun",
+    "chunk",
+    "offer_load",
+    "reassemble",
+    "wait_ms",
 ]
 
 
@@ -47,7 +54,9 @@ class ThrottleRun:
     seconds: float
     message_bytes: int
     backoff: bool
-    offered: list[tuple[float, int]] = field(default_factory=list)   # (t, bytes) as messages were offered
+    offered: list[tuple[float, int]] = field(
+        default_factory=list
+    )  # (t, bytes) as messages were offered
     requests: list[dict] = field(default_factory=list)
     backlog_bytes: int = 0
 
@@ -89,7 +98,9 @@ class ThrottleRun:
         """Per time bucket: offered and accepted MiB/s, and the entries throttled."""
         end = max([self.seconds] + [r["t"] for r in self.requests])
         edges = [i * bucket for i in range(int(end / bucket) + 2)]
-        offered = pd.Series([b for _, b in self.offered], index=[t for t, _ in self.offered], dtype=float)
+        offered = pd.Series(
+            [b for _, b in self.offered], index=[t for t, _ in self.offered], dtype=float
+        )
         frame = self.frame()
         rows = []
         for lo, hi in zip(edges, edges[1:], strict=False):
@@ -97,18 +108,26 @@ class ThrottleRun:
                 break  # nothing offered or sent any more
             o = offered[(offered.index >= lo) & (offered.index < hi)].sum()
             sel = frame[(frame["t"] >= lo) & (frame["t"] < hi)]
-            rows.append({"t": lo, "offered_mib_s": o / bucket / MIB,
-                         "accepted_mib_s": sel["accepted_bytes"].sum() / bucket / MIB,
-                         "throttled": int(sel["throttled"].sum()), "requests": len(sel)})
+            rows.append(
+                {
+                    "t": lo,
+                    "offered_mib_s": o / bucket / MIB,
+                    "accepted_mib_s": sel["accepted_bytes"].sum() / bucket / MIB,
+                    "throttled": int(sel["throttled"].sum()),
+                    "requests": len(sel),
+                }
+            )
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
         rate = self.accepted_rate()
-        return (f"offered {self.offered_bytes / MIB:.1f} MiB in {self.seconds:.0f} s "
-                f"({self.offered_rate / MIB:.1f} MiB/s); accepted {self.accepted_bytes / MIB:.1f} MiB; "
-                f"{len(self.requests)} requests, {self.throttled_entries} throttled entries; "
-                f"accepted rate while throttled {rate / MIB:.2f} MiB/s; "
-                f"backlog left {self.backlog_bytes / MIB:.1f} MiB")
+        return (
+            f"offered {self.offered_bytes / MIB:.1f} MiB in {self.seconds:.0f} s "
+            f"({self.offered_rate / MIB:.1f} MiB/s); accepted {self.accepted_bytes / MIB:.1f} MiB; "
+            f"{len(self.requests)} requests, {self.throttled_entries} throttled entries; "
+            f"accepted rate while throttled {rate / MIB:.2f} MiB/s; "
+            f"backlog left {self.backlog_bytes / MIB:.1f} MiB"
+        )
 
     def __repr__(self) -> str:
         return f"<ThrottleRun {self.summary()}>"
@@ -174,9 +193,12 @@ def offer_load(
                 break
             batch.append(item)
             size += n
-        details = oci.streaming.models.PutMessagesDetails(messages=[
-            oci.streaming.models.PutMessagesDetailsEntry(key=b64encode(kb), value=b64encode(v)) for _, v in batch
-        ])
+        details = oci.streaming.models.PutMessagesDetails(
+            messages=[
+                oci.streaming.models.PutMessagesDetailsEntry(key=b64encode(kb), value=b64encode(v))
+                for _, v in batch
+            ]
+        )
         response = client.put_messages(stream_id, details)
         seq += 1
         accepted, throttled, wait = 0, 0, 0
@@ -192,8 +214,16 @@ def offer_load(
         for _ in range(done):
             queue.popleft()
         t_done = time.monotonic() - start
-        run.requests.append({"t": t_done, "sent_bytes": size, "accepted_bytes": accepted, "entries": len(batch),
-                             "throttled": throttled, "wait_ms": wait})
+        run.requests.append(
+            {
+                "t": t_done,
+                "sent_bytes": size,
+                "accepted_bytes": accepted,
+                "entries": len(batch),
+                "throttled": throttled,
+                "wait_ms": wait,
+            }
+        )
         if throttled:
             next_send = t_done + (wait / 1000 if backoff else 0.0)
     run.backlog_bytes = sum(len(v) + len(kb) for _, v in queue)
@@ -224,7 +254,7 @@ def chunk(payload: bytes, size: int = 512 * KIB, message_id: str | None = None) 
     out = []
     for i in range(count):
         head = json.dumps({"id": message_id, "part": i, "parts": count, "sha256": digest}).encode()
-        out.append(_MAGIC + head + b"\n" + payload[i * size:(i + 1) * size])
+        out.append(_MAGIC + head + b"\n" + payload[i * size : (i + 1) * size])
     return out
 
 
@@ -235,7 +265,7 @@ def reassemble(values: Iterable[bytes]) -> dict[str, bytes]:
     for v in values:
         if not isinstance(v, bytes | bytearray) or not v.startswith(_MAGIC):
             continue
-        head, _, data = bytes(v[len(_MAGIC):]).partition(b"\n")
+        head, _, data = bytes(v[len(_MAGIC) :]).partition(b"\n")
         info = json.loads(head)
         parts.setdefault(info["id"], {})[info["part"]] = data
         meta[info["id"]] = info

@@ -28,14 +28,16 @@ class CursorPickerModel(t.HasTraits):
     cursor_type = t.Unicode("TRIM_HORIZON")
     partition = t.Unicode("0")
     offset = t.Int(0)
-    time = t.Unicode("")          # ISO 8601; naive means UTC
+    time = t.Unicode("")  # ISO 8601; naive means UTC
     limit = t.Int(10)
     messages = t.Instance(pd.DataFrame, allow_none=True)
     error = t.Unicode("")
     cursor = t.Unicode("")
     calls = t.Int(0)
 
-    def __init__(self, client: oci.streaming.StreamClient, stream: oci.streaming.models.Stream, **kw):
+    def __init__(
+        self, client: oci.streaming.StreamClient, stream: oci.streaming.models.Stream, **kw
+    ):
         super().__init__(**kw)
         self.client, self.stream = client, stream
 
@@ -65,8 +67,9 @@ class CursorPickerModel(t.HasTraits):
         self.error = ""
         try:
             offset = self.offset if self.cursor_type in ("AT_OFFSET", "AFTER_OFFSET") else None
-            self.cursor = create_cursor(self.client, self.stream.id, self.partition, self.cursor_type, offset,
-                                        self._time())
+            self.cursor = create_cursor(
+                self.client, self.stream.id, self.partition, self.cursor_type, offset, self._time()
+            )
             self._read()
         except (oci.exceptions.ServiceError, ValueError) as exc:
             self.error = getattr(exc, "message", None) or str(exc)
@@ -99,9 +102,15 @@ def cursor_picker(client, stream, auto: bool = True) -> w.VBox:
     """The cursor-type picker: choose, press *Get messages*, see what GetMessages returns."""
     model = CursorPickerModel(client, stream)
     kind = w.ToggleButtons(options=list(CURSOR_TYPES), value=model.cursor_type, description="type")
-    part = w.Dropdown(options=[str(p) for p in range(stream.partitions)], value="0", description="partition")
+    part = w.Dropdown(
+        options=[str(p) for p in range(stream.partitions)], value="0", description="partition"
+    )
     offset = w.IntText(value=0, description="offset", disabled=True)
-    when = w.Text(value=datetime.now(UTC).replace(microsecond=0).isoformat(), description="time", disabled=True)
+    when = w.Text(
+        value=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        description="time",
+        disabled=True,
+    )
     limit = w.BoundedIntText(value=10, min=1, max=10_000, description="limit")
     get = w.Button(description="Get messages", button_style="primary")
     more = w.Button(description="Next batch")
@@ -128,7 +137,9 @@ def cursor_picker(client, stream, auto: bool = True) -> w.VBox:
             if model.error:
                 print(f"❌ {model.error}")
             elif model.messages is not None and model.messages.empty:
-                print(f"(no messages: {model.cursor_type} on partition {model.partition} returned an empty batch)")
+                print(
+                    f"(no messages: {model.cursor_type} on partition {model.partition} returned an empty batch)"
+                )
             elif model.messages is not None:
                 from IPython.display import display
 
@@ -140,7 +151,9 @@ def cursor_picker(client, stream, auto: bool = True) -> w.VBox:
     get.on_click(lambda _: model.fetch())
     more.on_click(lambda _: model.next_batch())
     _on_type()
-    box = w.VBox([kind, w.HBox([part, limit]), w.HBox([offset, when]), w.HBox([get, more]), status, out])
+    box = w.VBox(
+        [kind, w.HBox([part, limit]), w.HBox([offset, when]), w.HBox([get, more]), status, out]
+    )
     box.model = model  # reachable for tests and curious learners
     return box
 
@@ -185,8 +198,14 @@ def target_picker(current: str = "local") -> w.VBox:
 
     def _on_pick(change=None):
         os.environ["LAB_TARGET"] = pick.value
-        note.value = (f"<code>LAB_TARGET={pick.value}</code>: now re-run the <i>connect</i> cell. "
-                      + ("A real tenancy: see the policies below, and run the doctor." if pick.value == "oci" else ""))
+        note.value = (
+            f"<code>LAB_TARGET={pick.value}</code>: now re-run the <i>connect</i> cell. "
+            + (
+                "A real tenancy: see the policies below, and run the doctor."
+                if pick.value == "oci"
+                else ""
+            )
+        )
 
     pick.observe(_on_pick, names="value")
     return w.VBox([pick, note])

@@ -43,8 +43,14 @@ from .limits import GETS_PER_SECOND, wait_ms
 from .publish import publish
 
 __all__ = [
-    "BackgroundProducer", "Delivery", "GroupInstance", "LagRecorder", "assignments", "partitions_read",
-    "start_all", "stop_all",
+    "BackgroundProducer",
+    "Delivery",
+    "GroupInstance",
+    "LagRecorder",
+    "assignments",
+    "partitions_read",
+    "start_all",
+    "stop_all",
 ]
 
 
@@ -157,7 +163,9 @@ class GroupInstance(_Worker):
         self.deserializer = deserializer
         self.cursor: str | None = None
         self.deliveries: list[Delivery] = []
-        self.batches = self.calls = self.empty_batches = self.throttled = self.commits = self.heartbeats = 0
+        self.batches = self.calls = self.empty_batches = self.throttled = self.commits = (
+            self.heartbeats
+        ) = 0
         self.errors: list[str] = []
         self.state = "new"
         super().__init__()
@@ -170,8 +178,14 @@ class GroupInstance(_Worker):
         """CreateGroupCursor: join the group (creating it with ``type`` if it is new)."""
         if self.cursor is None:
             self.cursor = create_group_cursor(
-                self.client, self.stream_id, self.group, self.name, self.type, self.time,
-                commit_on_get=self.commit_on_get, timeout_ms=self.timeout_ms,
+                self.client,
+                self.stream_id,
+                self.group,
+                self.name,
+                self.type,
+                self.time,
+                commit_on_get=self.commit_on_get,
+                timeout_ms=self.timeout_ms,
             )
             self.state = "joined"
         return self.cursor
@@ -182,7 +196,9 @@ class GroupInstance(_Worker):
         with self._lock:
             for attempt in range(2):
                 try:
-                    response = self.client.get_messages(self.stream_id, self.cursor, limit=self.limit)
+                    response = self.client.get_messages(
+                        self.stream_id, self.cursor, limit=self.limit
+                    )
                     break
                 except oci.exceptions.ServiceError as exc:
                     if exc.status != 429 or attempt:
@@ -200,7 +216,9 @@ class GroupInstance(_Worker):
             got = []
             for raw in response.data:
                 m = decode(raw, self.deserializer)
-                got.append(Delivery(self.name, self.batches, m.partition, m.offset, m.key, m.value, now))
+                got.append(
+                    Delivery(self.name, self.batches, m.partition, m.offset, m.key, m.value, now)
+                )
             self.deliveries.extend(got)
             return got
 
@@ -248,7 +266,11 @@ class GroupInstance(_Worker):
                     return
                 if batch:
                     self._process(deadline)
-                    if not self.commit_on_get and not self._hang.is_set() and not self._stop.is_set():
+                    if (
+                        not self.commit_on_get
+                        and not self._hang.is_set()
+                        and not self._stop.is_set()
+                    ):
                         try:
                             self.commit()
                         except oci.exceptions.ServiceError as exc:
@@ -270,7 +292,11 @@ class GroupInstance(_Worker):
         end = time.monotonic() + self.process_seconds
         while time.monotonic() < min(end, deadline) and not self._stop.is_set():
             self._stop.wait(min(self.interval, max(0.0, end - time.monotonic())))
-            if self.heartbeat_while_processing and not self._hang.is_set() and time.monotonic() < end:
+            if (
+                self.heartbeat_while_processing
+                and not self._hang.is_set()
+                and time.monotonic() < end
+            ):
                 self.heartbeat()
 
     def hang(self) -> None:
@@ -310,8 +336,10 @@ class GroupInstance(_Worker):
     def __repr__(self) -> str:
         parts = ",".join(sorted(self.partitions, key=int)) or "-"
         err = f", {len(self.errors)} errors" if self.errors else ""
-        return (f"<GroupInstance {self.group}/{self.name} {self.state}: {len(self.deliveries)} messages "
-                f"in {self.batches} batches from partitions {parts}{err}>")
+        return (
+            f"<GroupInstance {self.group}/{self.name} {self.state}: {len(self.deliveries)} messages "
+            f"in {self.batches} batches from partitions {parts}{err}>"
+        )
 
 
 def start_all(instances: Iterable[GroupInstance]) -> list[GroupInstance]:
@@ -334,12 +362,16 @@ def stop_all(*things: Any, timeout: float = 5.0) -> None:
             t.stop(timeout)
 
 
-def assignments(instances: Iterable[GroupInstance], since: datetime | None = None) -> dict[str, set[str]]:
+def assignments(
+    instances: Iterable[GroupInstance], since: datetime | None = None
+) -> dict[str, set[str]]:
     """Which partitions each instance received messages from (since ``since``)."""
     return {i.name: (i.partitions_since(since) if since else i.partitions) for i in instances}
 
 
-def partitions_read(instances: Iterable[GroupInstance], seconds: float = 2.0) -> dict[str, set[str]]:
+def partitions_read(
+    instances: Iterable[GroupInstance], seconds: float = 2.0
+) -> dict[str, set[str]]:
     """Watch for ``seconds`` (real time) and return which partitions each instance received from meanwhile."""
     instances = list(instances)
     since = datetime.now(UTC)
@@ -354,9 +386,18 @@ class BackgroundProducer(_Worker):
     after ``max_seconds``.
     """
 
-    def __init__(self, client: oci.streaming.StreamClient, stream: Any, *, batch: int = 30, interval: float = 0.3,
-                 keys: int = 10, prefix: str = "live", latest: OffsetTracker | None = None,
-                 max_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        client: oci.streaming.StreamClient,
+        stream: Any,
+        *,
+        batch: int = 30,
+        interval: float = 0.3,
+        keys: int = 10,
+        prefix: str = "live",
+        latest: OffsetTracker | None = None,
+        max_seconds: float = 60.0,
+    ) -> None:
         self.client, self.stream_id = client, stream_id_of(stream)
         self.batch, self.interval, self.keys, self.prefix = batch, interval, keys, prefix
         self.latest = latest if latest is not None else OffsetTracker()
@@ -371,7 +412,9 @@ class BackgroundProducer(_Worker):
         deadline = time.monotonic() + self.max_seconds
         n = 0
         while not self._stop.is_set() and time.monotonic() < deadline:
-            values = [(f"user-{j % self.keys}", f"{self.prefix} {n}-{j}") for j in range(self.batch)]
+            values = [
+                (f"user-{j % self.keys}", f"{self.prefix} {n}-{j}") for j in range(self.batch)
+            ]
             try:
                 self.latest.track(publish(self.client, self.stream_id, values, max_wait_s=5))
                 self.published += self.batch
@@ -393,9 +436,22 @@ class LagRecorder(_Worker):
     GetGroup is limited to 5 calls per second: keep ``interval`` at 0.25 s or more.
     """
 
-    def __init__(self, client: oci.streaming.StreamClient, stream: Any, group: str,
-                 latest: Mapping[str, int] | OffsetTracker, *, interval: float = 0.5, max_seconds: float = 60.0):
-        self.client, self.stream_id, self.group, self.latest = client, stream_id_of(stream), group, latest
+    def __init__(
+        self,
+        client: oci.streaming.StreamClient,
+        stream: Any,
+        group: str,
+        latest: Mapping[str, int] | OffsetTracker,
+        *,
+        interval: float = 0.5,
+        max_seconds: float = 60.0,
+    ):
+        self.client, self.stream_id, self.group, self.latest = (
+            client,
+            stream_id_of(stream),
+            group,
+            latest,
+        )
         self.interval, self.max_seconds = max(interval, 0.25), max_seconds
         self.rows: list[dict] = []
         self.errors: list[str] = []
@@ -424,7 +480,14 @@ class LagRecorder(_Worker):
             self._stop.wait(self.interval)
 
     def frame(self) -> pd.DataFrame:
-        cols = ["time", "partition", "latest_offset", "committed_offset", "lag", "reserved_instance"]
+        cols = [
+            "time",
+            "partition",
+            "latest_offset",
+            "committed_offset",
+            "lag",
+            "reserved_instance",
+        ]
         frame = pd.DataFrame(list(self.rows), columns=cols)
         if not frame.empty:
             frame["time"] = pd.to_datetime(frame["time"], utc=True)

@@ -37,7 +37,22 @@ from .info import (
 from .launch import Started, find, serve_command, spawn, start, stop
 
 __all__ = [
-    "CONTROL_PATH", "SERVER_JSON", "Control", "ControlError", "ServerExited", "ServerInfo", "ServerTimeout",
-    "Started", "control_url_for", "default_data_dir", "find", "read_info", "remove_info", "serve_command",
-    "spawn", "start", "stop", "write_info",
+    "CONTROL_PATH",
+    "SERVER_JSON",
+    "Control",
+    "ControlError",
+    "ServerExited",
+    "ServerInfo",
+    "ServerTimeout",
+    "Started",
+    "control_url_for",
+    "default_data_dir",
+    "find",
+    "read_info",
+    "remove_info",
+    "serve_command",
+    "spawn",
+    "start",
+    "stop",
+    "write_info",
 ]

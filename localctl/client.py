@@ -62,14 +62,20 @@ class Control:
 
     # -- calls -----------------------------------------------------------------------------
 
-    def call(self, method: str, path: str, body: dict | None = None, timeout: float | None = None) -> dict:
+    def call(
+        self, method: str, path: str, body: dict | None = None, timeout: float | None = None
+    ) -> dict:
         """``method`` on ``<control_url><path>`` (``path`` like ``/clock``); the JSON answer.
 
         Raises ``urllib.error.HTTPError`` for an error status and ``OSError`` when nothing answers.
         """
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.control_url + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
+        req = urllib.request.Request(
+            self.control_url + path,
+            data=data,
+            method=method,
+            headers={"content-type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=self.timeout if timeout is None else timeout) as r:
             return json.loads(r.read() or b"{}")
 

@@ -43,7 +43,7 @@ class ServerInfo:
     profile: str
     limits: bool = True
     auth: bool = True
-    data_dir: Path | None = field(default=None, compare=False)   # where it was read from
+    data_dir: Path | None = field(default=None, compare=False)  # where it was read from
 
     def to_json(self) -> dict:
         doc = asdict(self)
@@ -54,17 +54,25 @@ class ServerInfo:
     def from_json(cls, doc: dict, data_dir: Path | None = None) -> ServerInfo:
         url = str(doc["url"]).rstrip("/")
         return cls(
-            url=url, control_url=str(doc.get("control_url") or url + CONTROL_PATH).rstrip("/"),
-            pid=int(doc["pid"]), port=int(doc["port"]), host=str(doc.get("host", "127.0.0.1")),
-            config_file=str(doc["config_file"]), profile=str(doc["profile"]),
-            limits=bool(doc.get("limits", True)), auth=bool(doc.get("auth", True)), data_dir=data_dir,
+            url=url,
+            control_url=str(doc.get("control_url") or url + CONTROL_PATH).rstrip("/"),
+            pid=int(doc["pid"]),
+            port=int(doc["port"]),
+            host=str(doc.get("host", "127.0.0.1")),
+            config_file=str(doc["config_file"]),
+            profile=str(doc["profile"]),
+            limits=bool(doc.get("limits", True)),
+            auth=bool(doc.get("auth", True)),
+            data_dir=data_dir,
         )
 
 
 def read_info(data_dir: Path) -> ServerInfo | None:
     """The ``server.json`` of ``data_dir``, or None (none there, or not one a server wrote)."""
     try:
-        return ServerInfo.from_json(json.loads((Path(data_dir) / SERVER_JSON).read_text()), Path(data_dir))
+        return ServerInfo.from_json(
+            json.loads((Path(data_dir) / SERVER_JSON).read_text()), Path(data_dir)
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -79,22 +79,36 @@ def _tail(path: Path, chars: int = 2000) -> str:
         return ""
 
 
-def spawn(data_dir: Path | None = None, *args: str, log_name: str = "localoci.out", new_session: bool = False,
-          env: dict[str, str] | None = None) -> subprocess.Popen:
+def spawn(
+    data_dir: Path | None = None,
+    *args: str,
+    log_name: str = "localoci.out",
+    new_session: bool = False,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
     """Run ``python -m localoci serve --data-dir <data_dir> <args...>`` as a child and return
     at once; its output is appended to ``<data_dir>/<log_name>``."""
     data_dir = Path(data_dir or default_data_dir()).expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / log_name, "ab") as out:
         return subprocess.Popen(
-            serve_command(data_dir, *args), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            serve_command(data_dir, *args),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             env={**(env if env is not None else os.environ), "PYTHONUNBUFFERED": "1"},
             start_new_session=new_session,
         )
 
 
-def start(data_dir: Path | None = None, *args: str, log_name: str = "localoci.out", new_session: bool = False,
-          timeout: float = 20.0, env: dict[str, str] | None = None) -> Started:
+def start(
+    data_dir: Path | None = None,
+    *args: str,
+    log_name: str = "localoci.out",
+    new_session: bool = False,
+    timeout: float = 20.0,
+    env: dict[str, str] | None = None,
+) -> Started:
     """:func:`spawn` a server with ``args`` (e.g. ``"--port", "0"``, ``"--idle-exit", "1800"``)
     and return once it has written ``server.json`` and answers.
 
@@ -111,7 +125,11 @@ def start(data_dir: Path | None = None, *args: str, log_name: str = "localoci.ou
         if code is not None:
             raise ServerExited(code, _tail(log), log)
         info = read_info(data_dir)
-        if info is not None and info.pid == proc.pid and Control(info.control_url).health(timeout=1.0):
+        if (
+            info is not None
+            and info.pid == proc.pid
+            and Control(info.control_url).health(timeout=1.0)
+        ):
             return Started(info, proc, log)
         if time.monotonic() >= deadline:
             raise ServerTimeout(timeout, log, proc)

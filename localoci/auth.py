@@ -46,10 +46,11 @@ def fingerprint(public_pem: str) -> str:
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     digest = hashlib.md5(der).hexdigest()
-    return ":".join(digest[i:i + 2] for i in range(0, 32, 2))
+    return ":".join(digest[i : i + 2] for i in range(0, 32, 2))
 
 
 # -- security tokens (ST$) ----------------------------------------------------------------------
+
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -64,7 +65,10 @@ def issue_token(secret: bytes, public_pem: str, claims: dict, ttl_s: int = 3600)
     now = int(time.time())
     key = load_public_key(public_pem).public_numbers()
     jwk = {
-        "kty": "RSA", "alg": "RS256", "use": "sig", "kid": "localoci",
+        "kty": "RSA",
+        "alg": "RS256",
+        "use": "sig",
+        "kid": "localoci",
         "n": _b64url(key.n.to_bytes((key.n.bit_length() + 7) // 8, "big")),
         "e": _b64url(key.e.to_bytes((key.e.bit_length() + 7) // 8, "big")),
     }
@@ -86,13 +90,16 @@ def _token_key(secret: bytes, token: str) -> tuple[rsa.RSAPublicKey, dict]:
         n = int.from_bytes(_unb64url(jwk["n"]), "big")
         e = int.from_bytes(_unb64url(jwk["e"]), "big")
     except (ValueError, KeyError, TypeError):
-        raise errors.not_authenticated("the security token is not one this localoci issued") from None
+        raise errors.not_authenticated(
+            "the security token is not one this localoci issued"
+        ) from None
     if claims.get("exp", 0) < time.time():
         raise errors.not_authenticated("the security token has expired; get a new one")
     return rsa.RSAPublicNumbers(e, n).public_key(), claims
 
 
 # -- verification -------------------------------------------------------------------------------
+
 
 def verify(
     *,
@@ -129,12 +136,16 @@ def verify(
         need.update(BODY)
     missing = sorted(need - set(signed))
     if missing:
-        raise errors.not_authenticated(f"the signature does not cover required headers: {', '.join(missing)}")
+        raise errors.not_authenticated(
+            f"the signature does not cover required headers: {', '.join(missing)}"
+        )
     # Date within 5 minutes of real time.
     try:
         sent = parsedate_to_datetime(headers.get(date_header, "")).timestamp()
     except (TypeError, ValueError):
-        raise errors.not_authenticated(f"the {date_header} header is missing or not an RFC 1123 date") from None
+        raise errors.not_authenticated(
+            f"the {date_header} header is missing or not an RFC 1123 date"
+        ) from None
     if abs(time.time() - sent) > MAX_SKEW_S:
         raise errors.not_authenticated(
             f"the {date_header} header is more than 5 minutes away from the server's time; fix the clock"
@@ -170,7 +181,9 @@ def verify(
             else:
                 lines.append(f"{h}: {headers.get(h, '')}")
         try:
-            public_key.verify(signature, "\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256())
+            public_key.verify(
+                signature, "\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
             return principal
         except InvalidSignature:
             continue

@@ -60,13 +60,20 @@ def ensure_identity(svc: Service) -> Identity:
     user = svc.store.meta_get("user_id") or _ocid("user")
     if not key_file.exists():
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         _write_private(key_file, pem + b"OCI_API_KEY\n")
-    private = serialization.load_pem_private_key(key_file.read_bytes().replace(b"OCI_API_KEY\n", b""), None)
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    private = serialization.load_pem_private_key(
+        key_file.read_bytes().replace(b"OCI_API_KEY\n", b""), None
+    )
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     fp = fingerprint(public_pem)
     with svc.store.tx():
         svc.store.meta_set("tenancy_id", tenancy)

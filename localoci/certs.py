@@ -38,9 +38,9 @@ CA_DAYS, SERVER_DAYS, RENEW_BEFORE_DAYS = 3650, 825, 30
 
 @dataclass(frozen=True)
 class TlsMaterial:
-    ca_file: Path       # give this to clients
-    cert_file: Path     # server certificate (then the CA), PEM
-    key_file: Path      # server private key, PEM, 0600
+    ca_file: Path  # give this to clients
+    cert_file: Path  # server certificate (then the CA), PEM
+    key_file: Path  # server private key, PEM, 0600
     sans: tuple[str, ...]
 
 
@@ -53,8 +53,9 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _now() -> dt.datetime:
@@ -69,19 +70,40 @@ def _ensure_ca(folder: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateK
         if cert.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_BEFORE_DAYS):
             return cert, key
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "localoci"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, f"localoci CA {os.getpid()}-{_now():%Y%m%d%H%M%S}")])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(_now() - dt.timedelta(minutes=5))
-            .not_valid_after(_now() + dt.timedelta(days=CA_DAYS))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                         content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False,
-                                         encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "localoci"),
+            x509.NameAttribute(
+                NameOID.COMMON_NAME, f"localoci CA {os.getpid()}-{_now():%Y%m%d%H%M%S}"
+            ),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(_now() - dt.timedelta(minutes=5))
+        .not_valid_after(_now() + dt.timedelta(days=CA_DAYS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     _write(key_path, _key_pem(key), private=True)
     _write(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return cert, key
@@ -103,11 +125,13 @@ def _names_of(cert: x509.Certificate) -> set[str]:
     except x509.ExtensionNotFound:
         return set()
     return set(ext.get_values_for_type(x509.DNSName)) | {
-        str(ip) for ip in ext.get_values_for_type(x509.IPAddress)}
+        str(ip) for ip in ext.get_values_for_type(x509.IPAddress)
+    }
 
 
-def ensure_server_certificate(data_dir: str | os.PathLike, sans: Iterable[str],
-                              name: str = "server") -> TlsMaterial:
+def ensure_server_certificate(
+    data_dir: str | os.PathLike, sans: Iterable[str], name: str = "server"
+) -> TlsMaterial:
     """The CA and a server certificate ``name`` covering ``sans`` under ``data_dir/tls``."""
     wanted = tuple(dict.fromkeys(sans))
     if not wanted:
@@ -120,23 +144,38 @@ def ensure_server_certificate(data_dir: str | os.PathLike, sans: Iterable[str],
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         fresh = cert.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_BEFORE_DAYS)
         if fresh and cert.issuer == ca_cert.subject and set(wanted) <= _names_of(cert):
-            return TlsMaterial(folder / "ca.pem", cert_path, key_path, tuple(sorted(_names_of(cert))))
+            return TlsMaterial(
+                folder / "ca.pem", cert_path, key_path, tuple(sorted(_names_of(cert)))
+            )
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "localoci"),
-                         x509.NameAttribute(NameOID.COMMON_NAME, wanted[0])])
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(_now() - dt.timedelta(minutes=5))
-            .not_valid_after(_now() + dt.timedelta(days=SERVER_DAYS))
-            .add_extension(x509.SubjectAlternativeName(_san(wanted)), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "localoci"),
+            x509.NameAttribute(NameOID.COMMON_NAME, wanted[0]),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(_now() - dt.timedelta(minutes=5))
+        .not_valid_after(_now() + dt.timedelta(days=SERVER_DAYS))
+        .add_extension(x509.SubjectAlternativeName(_san(wanted)), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     _write(key_path, _key_pem(key), private=True)
-    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM)
-           + ca_cert.public_bytes(serialization.Encoding.PEM))
+    _write(
+        cert_path,
+        cert.public_bytes(serialization.Encoding.PEM)
+        + ca_cert.public_bytes(serialization.Encoding.PEM),
+    )
     return TlsMaterial(folder / "ca.pem", cert_path, key_path, wanted)
 
 

@@ -29,34 +29,81 @@ def build_parser() -> argparse.ArgumentParser:
         "--compartment-id <tenancy OCID from the config> --endpoint <url it printed>",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="run the server (in the foreground, or --detach)",
-                       description="Run localoci in the foreground until Ctrl-C (or --idle-exit), "
-                       "or in the background with --detach.")
-    s.add_argument("--port", type=int, default=int(os.environ.get("LOCALOCI_PORT", DEFAULT_PORT)),
-                   help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT} or $LOCALOCI_PORT; 0 = any free port)")
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
-    s.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (not recommended)")
-    s.add_argument("--data-dir", type=Path, default=None,
-                   help="where the database, key and config live (default $LOCALOCI_HOME or ~/.localoci)")
-    s.add_argument("--no-limits", action="store_true",
-                   help="turn OCI's limits off (message/request size, write and read rates, groups per stream)")
-    s.add_argument("--no-auth", action="store_true", help="accept unsigned requests (signatures are not checked)")
-    s.add_argument("--durability", choices=("full", "normal"), default="full",
-                   help="SQLite synchronous level: full (default) survives power loss, normal survives process crashes")
-    s.add_argument("--ready-delay-ms", type=int, default=200,
-                   help="how long a new stream stays CREATING (default 200 ms)")
-    s.add_argument("--idle-exit", type=float, default=0.0, metavar="SECONDS",
-                   help="stop after this many seconds without requests (default: never)")
+    s = sub.add_parser(
+        "serve",
+        help="run the server (in the foreground, or --detach)",
+        description="Run localoci in the foreground until Ctrl-C (or --idle-exit), "
+        "or in the background with --detach.",
+    )
+    s.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("LOCALOCI_PORT", DEFAULT_PORT)),
+        help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT} or $LOCALOCI_PORT; 0 = any free port)",
+    )
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)"
+    )
+    s.add_argument(
+        "--allow-remote", action="store_true", help="allow a non-loopback --host (not recommended)"
+    )
+    s.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the database, key and config live (default $LOCALOCI_HOME or ~/.localoci)",
+    )
+    s.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="turn OCI's limits off (message/request size, write and read rates, groups per stream)",
+    )
+    s.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="accept unsigned requests (signatures are not checked)",
+    )
+    s.add_argument(
+        "--durability",
+        choices=("full", "normal"),
+        default="full",
+        help="SQLite synchronous level: full (default) survives power loss, normal survives process crashes",
+    )
+    s.add_argument(
+        "--ready-delay-ms",
+        type=int,
+        default=200,
+        help="how long a new stream stays CREATING (default 200 ms)",
+    )
+    s.add_argument(
+        "--idle-exit",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="stop after this many seconds without requests (default: never)",
+    )
     s.add_argument("-v", "--verbose", action="store_true", help="debug logging to server.log")
-    s.add_argument("--detach", action="store_true",
-                   help="run the server in the background (output appended to <data dir>/localoci.out) "
-                   "and return; it stays in this command's process group, so stopping that group stops it")
-    s.add_argument("--wait", type=float, nargs="?", const=DEFAULT_WAIT_S, default=None, metavar="SECONDS",
-                   help=f"with --detach: return only once it answers, at most SECONDS (default {DEFAULT_WAIT_S:g}); "
-                   "exit 1 if it stopped or did not answer in time")
-    for name, text in (("status", "is a localoci serving this data directory?"),
-                       ("stop", "stop the localoci serving this data directory"),
-                       ("env", "print shell exports for the OCI CLI (config file, profile, endpoint)")):
+    s.add_argument(
+        "--detach",
+        action="store_true",
+        help="run the server in the background (output appended to <data dir>/localoci.out) "
+        "and return; it stays in this command's process group, so stopping that group stops it",
+    )
+    s.add_argument(
+        "--wait",
+        type=float,
+        nargs="?",
+        const=DEFAULT_WAIT_S,
+        default=None,
+        metavar="SECONDS",
+        help=f"with --detach: return only once it answers, at most SECONDS (default {DEFAULT_WAIT_S:g}); "
+        "exit 1 if it stopped or did not answer in time",
+    )
+    for name, text in (
+        ("status", "is a localoci serving this data directory?"),
+        ("stop", "stop the localoci serving this data directory"),
+        ("env", "print shell exports for the OCI CLI (config file, profile, endpoint)"),
+    ):
         c = sub.add_parser(name, help=text, description=text)
         c.add_argument("--data-dir", type=Path, default=None)
     return p
@@ -65,18 +112,38 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
     """The ServerConfig that ``serve``'s options describe (tests build in-process servers with it)."""
     return ServerConfig(
-        data_dir=data_dir, host=args.host, port=args.port, limits=Limits(enabled=not args.no_limits),
-        auth=not args.no_auth, durability=args.durability, ready_delay_ms=args.ready_delay_ms,
-        allow_remote=args.allow_remote, idle_exit_s=args.idle_exit,
+        data_dir=data_dir,
+        host=args.host,
+        port=args.port,
+        limits=Limits(enabled=not args.no_limits),
+        auth=not args.no_auth,
+        durability=args.durability,
+        ready_delay_ms=args.ready_delay_ms,
+        allow_remote=args.allow_remote,
+        idle_exit_s=args.idle_exit,
     )
 
 
 def _serve_args(args: argparse.Namespace) -> list[str]:
     """``serve``'s options again, for the detached server (everything but --detach/--wait)."""
-    out = ["--port", str(args.port), "--host", args.host, "--durability", args.durability,
-           "--ready-delay-ms", str(args.ready_delay_ms), "--idle-exit", str(args.idle_exit)]
-    for flag, on in (("--allow-remote", args.allow_remote), ("--no-limits", args.no_limits),
-                     ("--no-auth", args.no_auth), ("--verbose", args.verbose)):
+    out = [
+        "--port",
+        str(args.port),
+        "--host",
+        args.host,
+        "--durability",
+        args.durability,
+        "--ready-delay-ms",
+        str(args.ready_delay_ms),
+        "--idle-exit",
+        str(args.idle_exit),
+    ]
+    for flag, on in (
+        ("--allow-remote", args.allow_remote),
+        ("--no-limits", args.no_limits),
+        ("--no-auth", args.no_auth),
+        ("--verbose", args.verbose),
+    ):
         if on:
             out.append(flag)
     return out
@@ -86,14 +153,19 @@ def _detach(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         if args.wait is None:
             proc = localctl.spawn(data_dir, *_serve_args(args))
-            print(f"localoci starting in the background (pid {proc.pid}; log {data_dir / 'localoci.out'})")
+            print(
+                f"localoci starting in the background (pid {proc.pid}; log {data_dir / 'localoci.out'})"
+            )
             return 0
         started = localctl.start(data_dir, *_serve_args(args), timeout=args.wait)
     except localctl.ControlError as exc:
         print(f"localoci: {exc}", file=sys.stderr)
         return 1
-    print(f"localoci {started.url} (pid {started.proc.pid}; data: {data_dir}; "
-          f"config: {started.config_file} [{started.profile}])", flush=True)
+    print(
+        f"localoci {started.url} (pid {started.proc.pid}; data: {data_dir}; "
+        f"config: {started.config_file} [{started.profile}])",
+        flush=True,
+    )
     return 0
 
 
@@ -118,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         if alive:
             print(json.dumps(alive, indent=2))
             return 0
-        print(f"localoci is not running for {data_dir}. Start it: python -m localoci serve", file=sys.stderr)
+        print(
+            f"localoci is not running for {data_dir}. Start it: python -m localoci serve",
+            file=sys.stderr,
+        )
         return 1
     if args.command == "stop":
         if not info:

@@ -26,6 +26,7 @@ class OciError(Exception):
 
 # -- 400 -------------------------------------------------------------------------------------
 
+
 def invalid_parameter(message: str) -> OciError:
     return OciError(400, "InvalidParameter", message)
 
@@ -76,6 +77,7 @@ def limit_exceeded(message: str) -> OciError:
 
 # -- 401 / 404 / 405 / 409 / 412 ---------------------------------------------------------------
 
+
 def not_authenticated(reason: str) -> OciError:
     return OciError(
         401,
@@ -115,10 +117,13 @@ def incorrect_state(message: str) -> OciError:
 
 
 def etag_mismatch(resource: str) -> OciError:
-    return OciError(412, "NoEtagMatch", f"The if-match value does not match the current etag of {resource}.")
+    return OciError(
+        412, "NoEtagMatch", f"The if-match value does not match the current etag of {resource}."
+    )
 
 
 # -- 429 / 5xx --------------------------------------------------------------------------------
+
 
 def too_many_requests(what: str, wait_ms: int) -> OciError:
     return OciError(
@@ -143,13 +148,16 @@ def storage_unavailable(detail: str) -> OciError:
 
 # -- Functions and API Gateway (localoci.faas) ------------------------------------------------
 
+
 def function_failed(name: str, detail: str) -> OciError:
     """The function ran and failed (the FDK answered 502: an uncaught exception, a crash)."""
     return OciError(502, "FunctionInvokeExecutionFailed", f"Function {name} failed: {detail}")
 
 
 def function_start_failed(name: str, detail: str) -> OciError:
-    return OciError(502, "FunctionInvokeImageNotAvailable", f"Function {name} could not start: {detail}")
+    return OciError(
+        502, "FunctionInvokeImageNotAvailable", f"Function {name} could not start: {detail}"
+    )
 
 
 def function_timeout(name: str, seconds: float) -> OciError:
@@ -162,10 +170,17 @@ def function_timeout(name: str, seconds: float) -> OciError:
 
 
 def payload_too_large(size: int, limit: int) -> OciError:
-    return OciError(413, "PayloadTooLarge", f"The request body is {size} bytes; the limit is {limit} bytes.")
+    return OciError(
+        413, "PayloadTooLarge", f"The request body is {size} bytes; the limit is {limit} bytes."
+    )
 
 
 def gateway_error(status: int) -> OciError:
     """An API Gateway's own answer: rendered by the gateway as ``{"code": <status>, "message"}``."""
-    messages = {404: "Not Found", 405: "Method Not Allowed", 502: "Bad Gateway", 504: "Gateway Timeout"}
+    messages = {
+        404: "Not Found",
+        405: "Method Not Allowed",
+        502: "Bad Gateway",
+        504: "Gateway Timeout",
+    }
     return OciError(status, str(status), messages.get(status, "Error"))

@@ -33,7 +33,9 @@ from .store import Group, GroupPartition, Stream
 # -- the rules (pure) --------------------------------------------------------------------------
 
 
-def assign(partitions: int, members: list[str], owners: dict[int, str | None]) -> dict[int, str | None]:
+def assign(
+    partitions: int, members: list[str], owners: dict[int, str | None]
+) -> dict[int, str | None]:
     """Who holds each partition after a rebalance.
 
     ``members`` are the live instances in join order, ``owners`` the current holder of each
@@ -66,7 +68,9 @@ def assign(partitions: int, members: list[str], owners: dict[int, str | None]) -
     return result
 
 
-def start_offset(group: Group, gp: GroupPartition, trim_offset: int, offset_at_time: Callable[[int], int]) -> int:
+def start_offset(
+    group: Group, gp: GroupPartition, trim_offset: int, offset_at_time: Callable[[int], int]
+) -> int:
     """Where the group reads ``gp``'s partition next when it has no pending offset for it:
     after its commit; else where the group's type says (LATEST: the offset resolved when the
     group was made; AT_TIME: the first message at or after the time); else the trim horizon."""
@@ -105,7 +109,10 @@ def find(svc: Service, stream_id: str, name: object) -> Group | None:
 def _starts(svc: Service, stream: Stream, type_: str) -> list[int | None]:
     """Per partition, where LATEST starts (resolved now); None for the other types."""
     store = svc.store
-    return [store.next_offset(stream.id, p) if type_ == "LATEST" else None for p in range(stream.partitions)]
+    return [
+        store.next_offset(stream.id, p) if type_ == "LATEST" else None
+        for p in range(stream.partitions)
+    ]
 
 
 def create_group(svc: Service, stream: Stream, name: str, type_: str, time_ms: int | None) -> None:
@@ -118,18 +125,24 @@ def create_group(svc: Service, stream: Stream, name: str, type_: str, time_ms: i
             f"Stream {stream.name} already has {count} consumer groups, the limit is "
             f"{svc.limits.max_groups_per_stream}. Reuse a group name or let unused groups expire."
         )
-    svc.store.groups.insert(stream.id, name, type_, time_ms, svc.clock.now_ms(), _starts(svc, stream, type_))
+    svc.store.groups.insert(
+        stream.id, name, type_, time_ms, svc.clock.now_ms(), _starts(svc, stream, type_)
+    )
 
 
 def reset_group(svc: Service, stream: Stream, name: str, type_: str, time_ms: int | None) -> None:
     """UpdateGroup: move the whole group; pending offsets of every cursor become void."""
-    svc.store.groups.reset(stream.id, name, type_, time_ms, svc.clock.now_ms(), _starts(svc, stream, type_))
+    svc.store.groups.reset(
+        stream.id, name, type_, time_ms, svc.clock.now_ms(), _starts(svc, stream, type_)
+    )
 
 
 def start_position(svc: Service, stream: Stream, group: Group, partition: int) -> int:
     store = svc.store
     return start_offset(
-        group, store.groups.partition(stream.id, group.name, partition), store.trim_offset(stream.id, partition),
+        group,
+        store.groups.partition(stream.id, group.name, partition),
+        store.trim_offset(stream.id, partition),
         lambda ts: store.first_offset_at_time(stream.id, partition, ts),
     )
 
@@ -138,7 +151,10 @@ def touch(svc: Service, stream: Stream, name: str, instance: str, timeout_ms: in
     """Record that ``instance`` is alive now (joining the group if new)."""
     tables = svc.store.groups
     if timeout_ms is None:
-        timeout_ms = tables.instance_timeout(stream.id, name, instance) or svc.limits.default_group_timeout_ms
+        timeout_ms = (
+            tables.instance_timeout(stream.id, name, instance)
+            or svc.limits.default_group_timeout_ms
+        )
     tables.touch(stream.id, name, instance, svc.clock.now_ms(), timeout_ms)
 
 

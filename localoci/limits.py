@@ -28,11 +28,11 @@ Monotonic = Callable[[], float]
 @dataclass(frozen=True)
 class Limits:
     enabled: bool = True
-    max_message_bytes: int = MIB          # value, decoded
-    max_key_bytes: int = 256              # key, decoded
-    max_request_bytes: int = MIB          # sum of decoded keys and values in one PutMessages
-    write_bytes_per_second: int = MIB     # per partition
-    gets_per_second: float = 5.0          # per partition per consumer group
+    max_message_bytes: int = MIB  # value, decoded
+    max_key_bytes: int = 256  # key, decoded
+    max_request_bytes: int = MIB  # sum of decoded keys and values in one PutMessages
+    write_bytes_per_second: int = MIB  # per partition
+    gets_per_second: float = 5.0  # per partition per consumer group
     max_groups_per_stream: int = 50
     max_get_limit: int = 10_000
     cursor_ttl_ms: int = 5 * 60 * 1000

@@ -17,15 +17,25 @@ import localctl
 ServerProcess = localctl.Started
 
 
-def start(data_dir: Path, *args: str, timeout: float = 20.0, ready_delay_ms: int = 0) -> localctl.Started:
+def start(
+    data_dir: Path, *args: str, timeout: float = 20.0, ready_delay_ms: int = 0
+) -> localctl.Started:
     """Start ``python -m localoci serve --port 0`` on ``data_dir``; return once it is healthy.
 
     Raises ``localctl.ServerExited`` (a ``RuntimeError`` carrying the end of its output) if it
     stops first, ``localctl.ServerTimeout`` if it does not answer within ``timeout`` (killed:
     whoever starts a server stops it)."""
     try:
-        return localctl.start(Path(data_dir), "--port", "0", "--ready-delay-ms", str(ready_delay_ms), *args,
-                              log_name="stdout.log", timeout=timeout)
+        return localctl.start(
+            Path(data_dir),
+            "--port",
+            "0",
+            "--ready-delay-ms",
+            str(ready_delay_ms),
+            *args,
+            log_name="stdout.log",
+            timeout=timeout,
+        )
     except localctl.ServerTimeout as exc:
         if exc.proc is not None:
             exc.proc.kill()

@@ -17,7 +17,9 @@ V = "/20180418"
 
 
 def _page(page: Page) -> WireResponse:
-    return WireResponse(200, page.items, {"opc-next-page": page.next_page} if page.next_page else {})
+    return WireResponse(
+        200, page.items, {"opc-next-page": page.next_page} if page.next_page else {}
+    )
 
 
 def _created(result: Created) -> WireResponse:
@@ -32,10 +34,13 @@ def _accepted(status: int, result: Accepted) -> WireResponse:
 
 
 def _fetched(result: Fetched) -> WireResponse:
-    return WireResponse(200, result.resource, {"etag": result.etag} if result.etag is not None else {})
+    return WireResponse(
+        200, result.resource, {"etag": result.etag} if result.etag is not None else {}
+    )
 
 
 # -- messages -----------------------------------------------------------------------------------
+
 
 def h_put_messages(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(200, ops.put_messages(svc, r.params["stream_id"], r.json()))
@@ -59,7 +64,9 @@ def h_commit(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_heartbeat(svc: Service, r: WireRequest) -> WireResponse:
-    return WireResponse(200, ops.consumer_heartbeat(svc, r.params["stream_id"], r.query.get("cursor")))
+    return WireResponse(
+        200, ops.consumer_heartbeat(svc, r.params["stream_id"], r.query.get("cursor"))
+    )
 
 
 def h_get_group(svc: Service, r: WireRequest) -> WireResponse:
@@ -72,6 +79,7 @@ def h_update_group(svc: Service, r: WireRequest) -> WireResponse:
 
 
 # -- admin --------------------------------------------------------------------------------------
+
 
 def h_create_stream(svc: Service, r: WireRequest) -> WireResponse:
     return _created(ops.create_stream(svc, r.json()))
@@ -86,7 +94,9 @@ def h_get_stream(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_update_stream(svc: Service, r: WireRequest) -> WireResponse:
-    return _created(ops.update_stream(svc, r.params["stream_id"], r.json(), r.headers.get("if-match")))
+    return _created(
+        ops.update_stream(svc, r.params["stream_id"], r.json(), r.headers.get("if-match"))
+    )
 
 
 def h_delete_stream(svc: Service, r: WireRequest) -> WireResponse:
@@ -94,7 +104,9 @@ def h_delete_stream(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_change_stream_compartment(svc: Service, r: WireRequest) -> WireResponse:
-    result = ops.change_stream_compartment(svc, r.params["stream_id"], r.json(), r.headers.get("if-match"))
+    result = ops.change_stream_compartment(
+        svc, r.params["stream_id"], r.json(), r.headers.get("if-match")
+    )
     return _accepted(200, result)
 
 
@@ -135,21 +147,41 @@ def h_work_request_logs(svc: Service, r: WireRequest) -> WireResponse:
 
 
 ROUTES: list[Route] = [
-    route("POST", f"{V}/streams/{{stream_id}}/messages", h_put_messages, body_signed=False, name="PutMessages"),
+    route(
+        "POST",
+        f"{V}/streams/{{stream_id}}/messages",
+        h_put_messages,
+        body_signed=False,
+        name="PutMessages",
+    ),
     route("GET", f"{V}/streams/{{stream_id}}/messages", h_get_messages, name="GetMessages"),
     route("POST", f"{V}/streams/{{stream_id}}/cursors", h_create_cursor, name="CreateCursor"),
-    route("POST", f"{V}/streams/{{stream_id}}/groupCursors", h_create_group_cursor, name="CreateGroupCursor"),
+    route(
+        "POST",
+        f"{V}/streams/{{stream_id}}/groupCursors",
+        h_create_group_cursor,
+        name="CreateGroupCursor",
+    ),
     route("POST", f"{V}/streams/{{stream_id}}/commit", h_commit, name="ConsumerCommit"),
     route("POST", f"{V}/streams/{{stream_id}}/heartbeat", h_heartbeat, name="ConsumerHeartbeat"),
     route("GET", f"{V}/streams/{{stream_id}}/groups/{{group_name}}", h_get_group, name="GetGroup"),
-    route("PUT", f"{V}/streams/{{stream_id}}/groups/{{group_name}}", h_update_group, name="UpdateGroup"),
+    route(
+        "PUT",
+        f"{V}/streams/{{stream_id}}/groups/{{group_name}}",
+        h_update_group,
+        name="UpdateGroup",
+    ),
     route("POST", f"{V}/streams", h_create_stream, name="CreateStream"),
     route("GET", f"{V}/streams", h_list_streams, name="ListStreams"),
     route("GET", f"{V}/streams/{{stream_id}}", h_get_stream, name="GetStream"),
     route("PUT", f"{V}/streams/{{stream_id}}", h_update_stream, name="UpdateStream"),
     route("DELETE", f"{V}/streams/{{stream_id}}", h_delete_stream, name="DeleteStream"),
-    route("POST", f"{V}/streams/{{stream_id}}/actions/changeCompartment", h_change_stream_compartment,
-          name="ChangeStreamCompartment"),
+    route(
+        "POST",
+        f"{V}/streams/{{stream_id}}/actions/changeCompartment",
+        h_change_stream_compartment,
+        name="ChangeStreamCompartment",
+    ),
     route("POST", f"{V}/streampools", h_create_pool, name="CreateStreamPool"),
     route("GET", f"{V}/streampools", h_list_pools, name="ListStreamPools"),
     route("GET", f"{V}/streampools/{{pool_id}}", h_get_pool, name="GetStreamPool"),
@@ -157,6 +189,13 @@ ROUTES: list[Route] = [
     route("DELETE", f"{V}/streampools/{{pool_id}}", h_delete_pool, name="DeleteStreamPool"),
     route("GET", f"{V}/workRequests", h_list_work_requests, name="ListWorkRequests"),
     route("GET", f"{V}/workRequests/{{wr_id}}", h_get_work_request, name="GetWorkRequest"),
-    route("GET", f"{V}/workRequests/{{wr_id}}/errors", h_work_request_errors, name="ListWorkRequestErrors"),
-    route("GET", f"{V}/workRequests/{{wr_id}}/logs", h_work_request_logs, name="ListWorkRequestLogs"),
+    route(
+        "GET",
+        f"{V}/workRequests/{{wr_id}}/errors",
+        h_work_request_errors,
+        name="ListWorkRequestErrors",
+    ),
+    route(
+        "GET", f"{V}/workRequests/{{wr_id}}/logs", h_work_request_logs, name="ListWorkRequestLogs"
+    ),
 ]

@@ -128,8 +128,12 @@ def _quiet_accept_errors():
             if now - last["at"] < 10:
                 last["dropped"] += 1
                 return
-            log.warning("out of file descriptors: connections wait until some close (%d similar "
-                        "messages suppressed): %s", last["dropped"], context.get("exception"))
+            log.warning(
+                "out of file descriptors: connections wait until some close (%d similar "
+                "messages suppressed): %s",
+                last["dropped"],
+                context.get("exception"),
+            )
             last.update(at=now, dropped=0)
             return
         loop.default_exception_handler(context)
@@ -145,8 +149,14 @@ class Server:
     rate limits run on (see :class:`~localoci.service.Service`).
     """
 
-    def __init__(self, config: ServerConfig, *, verbose: bool = False, log_file: bool = True,
-                 monotonic: Monotonic = time.monotonic) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        *,
+        verbose: bool = False,
+        log_file: bool = True,
+        monotonic: Monotonic = time.monotonic,
+    ) -> None:
         if not is_loopback(config.host) and not config.allow_remote:
             raise ServerError(
                 f"refusing to listen on {config.host}: localoci binds to loopback (127.0.0.1) only, "
@@ -164,29 +174,52 @@ class Server:
             try:
                 self.svc = Service(config, monotonic)
                 self.identity = ensure_identity(self.svc)
-            except (errors.OciError, sqlite3.Error, OSError) as exc:  # e.g. a full disk: say so, no traceback
+            except (
+                errors.OciError,
+                sqlite3.Error,
+                OSError,
+            ) as exc:  # e.g. a full disk: say so, no traceback
                 self._sock.close()
-                if isinstance(exc, sqlite3.OperationalError):  # full disk, read-only directory: name the fix
+                if isinstance(
+                    exc, sqlite3.OperationalError
+                ):  # full disk, read-only directory: name the fix
                     exc = errors.storage_unavailable(str(exc))
-                detail = exc.message if isinstance(exc, errors.OciError) else f"{type(exc).__name__}: {exc}"
+                detail = (
+                    exc.message
+                    if isinstance(exc, errors.OciError)
+                    else f"{type(exc).__name__}: {exc}"
+                )
                 raise ServerError(f"cannot open its data in {config.data_dir}: {detail}") from None
         except BaseException:
             self._lock.close()
             raise
         self.app = create_app(svc=self.svc)
-        self.uvicorn = uvicorn.Server(uvicorn.Config(
-            self.app, log_level="warning", access_log=False, http="httptools", lifespan="on",
-            timeout_keep_alive=30, limit_concurrency=2048,
-        ))
+        self.uvicorn = uvicorn.Server(
+            uvicorn.Config(
+                self.app,
+                log_level="warning",
+                access_log=False,
+                http="httptools",
+                lifespan="on",
+                timeout_keep_alive=30,
+                limit_concurrency=2048,
+            )
+        )
         self._tasks: list[asyncio.Task] = []
         lifecycle = self.svc.lifecycle
         lifecycle.stop = self.stop
         lifecycle.on_startup.append(self._start_background)
         lifecycle.on_shutdown.append(self._stop_background)
         self.info = localctl.ServerInfo(
-            url=self.svc.base_url, control_url=localctl.control_url_for(self.svc.base_url), pid=os.getpid(),
-            port=config.port, host=config.host, config_file=str(self.identity.config_file),
-            profile=self.identity.profile, limits=config.limits.enabled, auth=config.auth,
+            url=self.svc.base_url,
+            control_url=localctl.control_url_for(self.svc.base_url),
+            pid=os.getpid(),
+            port=config.port,
+            host=config.host,
+            config_file=str(self.identity.config_file),
+            profile=self.identity.profile,
+            limits=config.limits.enabled,
+            auth=config.auth,
             data_dir=config.data_dir,
         )
         localctl.write_info(config.data_dir, self.info)
@@ -204,8 +237,13 @@ class Server:
         so a stale one is harmless) and SQLite recovers its WAL on the next start, as after a
         crash.  That path is the one the crash-safety checks prove, so it is kept.
         """
-        log.info("localoci serving %s (data %s, limits %s, auth %s)", self.url, self.config.data_dir,
-                 self.config.limits.enabled, self.config.auth)
+        log.info(
+            "localoci serving %s (data %s, limits %s, auth %s)",
+            self.url,
+            self.config.data_dir,
+            self.config.limits.enabled,
+            self.config.auth,
+        )
         try:
             self.uvicorn.run(sockets=[self._sock])
         finally:
@@ -257,6 +295,8 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
     _raise_open_file_limit()
     server = Server(config, verbose=verbose)
     ident = server.identity
-    announce(f"localoci {server.url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
-             flush=True)
+    announce(
+        f"localoci {server.url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
+        flush=True,
+    )
     server.run()

@@ -31,10 +31,10 @@ class ServerConfig:
     port: int = 0
     limits: Limits = field(default_factory=Limits)
     auth: bool = True
-    durability: str = "full"          # SQLite synchronous=FULL ("normal" survives process crashes too)
-    ready_delay_ms: int = 200         # CREATING -> ACTIVE after this long
+    durability: str = "full"  # SQLite synchronous=FULL ("normal" survives process crashes too)
+    ready_delay_ms: int = 200  # CREATING -> ACTIVE after this long
     allow_remote: bool = False
-    idle_exit_s: float = 0.0          # exit after this long without requests (0: never)
+    idle_exit_s: float = 0.0  # exit after this long without requests (0: never)
 
 
 class Service:
@@ -56,7 +56,7 @@ class Service:
                 self.store.meta_set("server_secret", secret)
         self.secret = bytes.fromhex(secret)
         self.lifecycle = Lifecycle()
-        self.faas: Faas | None = None     # the Functions and API Gateway part (localoci.faas.install)
+        self.faas: Faas | None = None  # the Functions and API Gateway part (localoci.faas.install)
 
     @property
     def data_dir(self) -> Path:
@@ -88,7 +88,10 @@ class Service:
     def settle(self, stream: Stream) -> Stream:
         """Move a stream along CREATING -> ACTIVE or DELETING -> DELETED once its time has come."""
         now = self.clock.now_ms()
-        if stream.lifecycle_state in ("CREATING", "UPDATING", "DELETING") and now >= stream.ready_at:
+        if (
+            stream.lifecycle_state in ("CREATING", "UPDATING", "DELETING")
+            and now >= stream.ready_at
+        ):
             stream.lifecycle_state = "DELETED" if stream.lifecycle_state == "DELETING" else "ACTIVE"
             with self.store.tx():
                 self.store.update_stream(stream)
@@ -116,7 +119,7 @@ class Service:
     def partition_of(self, stream: Stream, value: object) -> int:
         if not isinstance(value, str) or not value.isdigit() or int(value) >= stream.partitions:
             raise errors.invalid_parameter(
-                f"'partition' must be a string from \"0\" to \"{stream.partitions - 1}\" "
+                f'\'partition\' must be a string from "0" to "{stream.partitions - 1}" '
                 f"(stream {stream.name} has {stream.partitions} partitions); got {value!r}."
             )
         return int(value)
@@ -129,7 +132,11 @@ class Service:
     def enforce_retention(self, stream: Stream | None = None) -> None:
         """Trim messages older than each stream's retention; drop groups unused that long."""
         now = self.clock.now_ms()
-        streams = [stream] if stream else [s for s in self.store.all_streams() if s.lifecycle_state not in DELETED_STATES]
+        streams = (
+            [stream]
+            if stream
+            else [s for s in self.store.all_streams() if s.lifecycle_state not in DELETED_STATES]
+        )
         trimmed = False
         with self.store.tx():
             for s in streams:

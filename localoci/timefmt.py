@@ -27,7 +27,9 @@ def parse_to_ms(value: object, field: str) -> int:
     from .errors import invalid_parameter
 
     if not isinstance(value, str) or not value:
-        raise invalid_parameter(f"'{field}' must be an RFC 3339 date-time string, e.g. 2024-01-02T03:04:05.000Z.")
+        raise invalid_parameter(
+            f"'{field}' must be an RFC 3339 date-time string, e.g. 2024-01-02T03:04:05.000Z."
+        )
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"

@@ -35,10 +35,10 @@ _VERSION_RE = re.compile(r"/(?:%s)/" % "|".join(VERSIONS))
 @dataclass
 class WireRequest:
     method: str
-    path: str                      # normalised, version included
-    params: dict[str, str]         # path parameters, percent-decoded
+    path: str  # normalised, version included
+    params: dict[str, str]  # path parameters, percent-decoded
     query: dict[str, str]
-    headers: dict[str, str]        # lower-cased names
+    headers: dict[str, str]  # lower-cased names
     body: bytes
     principal: str | None = None
     client: str = ""
@@ -60,7 +60,7 @@ class WireRequest:
 @dataclass
 class WireResponse:
     status: int = 200
-    body: object = None            # JSON-able, or bytes (sent as is), or None (no body)
+    body: object = None  # JSON-able, or bytes (sent as is), or None (no body)
     headers: dict[str, str] = field(default_factory=dict)
     media_type: str = "application/json"
 
@@ -73,8 +73,8 @@ class Route:
     method: str
     pattern: re.Pattern
     handler: Handler
-    signed: bool = True            # verify the OCI request signature
-    body_signed: bool = True       # False for PutMessages (short header list)
+    signed: bool = True  # verify the OCI request signature
+    body_signed: bool = True  # False for PutMessages (short header list)
     name: str = ""
 
 
@@ -88,7 +88,7 @@ def normalise(path: str) -> str:
     path = re.sub(r"/{2,}", "/", path)
     m = _VERSION_RE.search(path + ("/" if not path.endswith("/") else ""))
     if m and m.start() > 0:
-        path = path[m.start():]
+        path = path[m.start() :]
     return path.rstrip("/") or "/"
 
 
@@ -98,7 +98,12 @@ def json_bytes(obj: object) -> bytes:
 
 def error_response(exc: errors.OciError, rid: str) -> Response:
     headers = {"opc-request-id": rid, **exc.headers}
-    return Response(json_bytes(exc.to_wire()), status_code=exc.status, headers=headers, media_type="application/json")
+    return Response(
+        json_bytes(exc.to_wire()),
+        status_code=exc.status,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 class Dispatcher:
@@ -159,7 +164,11 @@ class Dispatcher:
                         match = (r, m)
                         break
             if match is None:
-                raise (errors.method_not_allowed(method, path) if allowed else errors.no_route(method, path))
+                raise (
+                    errors.method_not_allowed(method, path)
+                    if allowed
+                    else errors.no_route(method, path)
+                )
             r, m = match
             body = await self._read_body(request)
             raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -178,8 +187,13 @@ class Dispatcher:
             if r.signed and svc.config.auth:
                 try:
                     wreq.principal = auth.verify(
-                        method=method, target=target, headers=headers, body=body,
-                        lookup_key=svc.store.api_key, secret=svc.secret, body_signed=r.body_signed,
+                        method=method,
+                        target=target,
+                        headers=headers,
+                        body=body,
+                        lookup_key=svc.store.api_key,
+                        secret=svc.secret,
+                        body_signed=r.body_signed,
                     )
                 except errors.OciError:
                     svc.count("auth_failures")
@@ -192,25 +206,42 @@ class Dispatcher:
             if result.body is None:
                 return Response(status_code=result.status, headers=out_headers)
             if isinstance(result.body, bytes | bytearray):
-                return Response(bytes(result.body), status_code=result.status, headers=out_headers,
-                                media_type=result.media_type)
-            return Response(json_bytes(result.body), status_code=result.status, headers=out_headers,
-                            media_type=result.media_type)
+                return Response(
+                    bytes(result.body),
+                    status_code=result.status,
+                    headers=out_headers,
+                    media_type=result.media_type,
+                )
+            return Response(
+                json_bytes(result.body),
+                status_code=result.status,
+                headers=out_headers,
+                media_type=result.media_type,
+            )
         except errors.OciError as exc:
             return error_response(exc, rid)
         except Exception:  # noqa: BLE001 - the one place a bug becomes a clean 500
             log.exception("internal error handling %s %s", request.method, request.url.path)
             svc.count("internal_errors")
-            return error_response(errors.internal("localoci hit an internal error; see server.log in its data directory."), rid)
+            return error_response(
+                errors.internal(
+                    "localoci hit an internal error; see server.log in its data directory."
+                ),
+                rid,
+            )
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY:
-            raise errors.invalid_parameter(f"Request size is limited: bodies over {MAX_BODY} bytes are refused.")
+            raise errors.invalid_parameter(
+                f"Request size is limited: bodies over {MAX_BODY} bytes are refused."
+            )
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > MAX_BODY:
-                raise errors.invalid_parameter(f"Request size is limited: bodies over {MAX_BODY} bytes are refused.")
+                raise errors.invalid_parameter(
+                    f"Request size is limited: bodies over {MAX_BODY} bytes are refused."
+                )
             chunks.append(chunk)
         return b"".join(chunks)

@@ -14,9 +14,15 @@ CHECKS = ("crash_loop", "fuzz", "churn", "auth", "resources", "exposure")
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m reliability", description=__doc__)
     p.add_argument("check", choices=(*CHECKS, "all"))
-    p.add_argument("--n", type=int, default=None, help="size of the run (each check's default: its full size)")
+    p.add_argument(
+        "--n", type=int, default=None, help="size of the run (each check's default: its full size)"
+    )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--workdir", default=None, help="keep the data directories here (default: a temp dir, removed)")
+    p.add_argument(
+        "--workdir",
+        default=None,
+        help="keep the data directories here (default: a temp dir, removed)",
+    )
     args = p.parse_args(argv)
     failed = False
     for name in CHECKS if args.check == "all" else (args.check,):

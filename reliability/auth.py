@@ -69,8 +69,12 @@ def _custom(base: oci.signer.Signer, generic: list[str], body: list[str]) -> oci
 def _with_key_id(base: oci.signer.Signer, key_id: str) -> oci.signer.Signer:
     s = oci.signer.Signer.__new__(oci.signer.Signer)
     s.api_key, s.private_key = key_id, base.private_key
-    s.create_signers(key_id, base.private_key, ["date", "(request-target)", "host"],
-                     ["content-length", "content-type", "x-content-sha256"])
+    s.create_signers(
+        key_id,
+        base.private_key,
+        ["date", "(request-target)", "host"],
+        ["content-length", "content-type", "x-content-sha256"],
+    )
     return s
 
 
@@ -92,15 +96,26 @@ def cases(raw: common.Raw, route, impostor, rng: random.Random) -> list[tuple[st
     def prep(kind, *, signer=None, data=body, params=None, headers=None, how=sign, p=path):
         r = common.Raw(raw.s, signer=signer or base)
         r.session = raw.session
-        out.append((kind, r.prepare(method, p, data=data, params=params, headers=headers, sign=how)))
+        out.append(
+            (kind, r.prepare(method, p, data=data, params=params, headers=headers, sign=how))
+        )
         return out[-1][1]
 
     prep("missing signature", how=False)
     prep("signed by another key", signer=impostor)
     ten, user, fp = base.api_key.split("/")
-    prep("unknown keyId (fingerprint)", signer=_with_key_id(base, f"{ten}/{user}/{':'.join(['ab'] * 16)}"))
-    prep("unknown keyId (user)", signer=_with_key_id(base, f"{ten}/ocid1.user.oc1..aaaaaaaaunknown/{fp}"))
-    prep("unknown keyId (tenancy)", signer=_with_key_id(base, f"ocid1.tenancy.oc1..aaaaaaaaunknown/{user}/{fp}"))
+    prep(
+        "unknown keyId (fingerprint)",
+        signer=_with_key_id(base, f"{ten}/{user}/{':'.join(['ab'] * 16)}"),
+    )
+    prep(
+        "unknown keyId (user)",
+        signer=_with_key_id(base, f"{ten}/ocid1.user.oc1..aaaaaaaaunknown/{fp}"),
+    )
+    prep(
+        "unknown keyId (tenancy)",
+        signer=_with_key_id(base, f"ocid1.tenancy.oc1..aaaaaaaaunknown/{user}/{fp}"),
+    )
     if body_signed:
         r = prep("tampered body (same length)")
         r.body = BODY.replace(b"auth-matrix", b"auth-matriX")
@@ -116,9 +131,18 @@ def cases(raw: common.Raw, route, impostor, rng: random.Random) -> list[tuple[st
     r.url = r.url.replace("limit=1", "limit=2")
     r = prep("added query")
     r.url += ("&" if "?" in r.url else "?") + "compartmentId=ocid1.tenancy.oc1..other"
-    prep("stale date (-6 min)", headers={"date": email.utils.formatdate(time.time() - 360, usegmt=True)})
-    prep("future date (+6 min)", headers={"date": email.utils.formatdate(time.time() + 360, usegmt=True)})
-    r = prep("date changed after signing", headers={"date": email.utils.formatdate(time.time() - 60, usegmt=True)})
+    prep(
+        "stale date (-6 min)",
+        headers={"date": email.utils.formatdate(time.time() - 360, usegmt=True)},
+    )
+    prep(
+        "future date (+6 min)",
+        headers={"date": email.utils.formatdate(time.time() + 360, usegmt=True)},
+    )
+    r = prep(
+        "date changed after signing",
+        headers={"date": email.utils.formatdate(time.time() - 60, usegmt=True)},
+    )
     r.headers["date"] = email.utils.formatdate(time.time(), usegmt=True)
     r = prep("host changed after signing")
     r.headers["host"] = "evil.example:443"
@@ -128,7 +152,10 @@ def cases(raw: common.Raw, route, impostor, rng: random.Random) -> list[tuple[st
         prep(f"header list omits {h}", signer=_custom(base, [g for g in generic if g != h], bodyh))
     if body_signed:
         for h in bodyh:
-            prep(f"header list omits {h}", signer=_custom(base, generic, [b for b in bodyh if b != h]))
+            prep(
+                f"header list omits {h}",
+                signer=_custom(base, generic, [b for b in bodyh if b != h]),
+            )
         prep("short header list on a body-signed op", how="short")
     good = prep("(template)")
     out.pop()
@@ -136,11 +163,23 @@ def cases(raw: common.Raw, route, impostor, rng: random.Random) -> list[tuple[st
     for kind, new in (
         ("other scheme", "Bearer " + auth.split('signature="')[1].split('"')[0]),
         ("signature not base64", re.sub(r'signature="[^"]*"', 'signature="!!not*base64!!"', auth)),
-        ("algorithm hmac-sha256", auth.replace('algorithm="rsa-sha256"', 'algorithm="hmac-sha256"')),
-        ("forged ST$ token", re.sub(r'keyId="[^"]*"', 'keyId="ST$eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"', auth)),
+        (
+            "algorithm hmac-sha256",
+            auth.replace('algorithm="rsa-sha256"', 'algorithm="hmac-sha256"'),
+        ),
+        (
+            "forged ST$ token",
+            re.sub(r'keyId="[^"]*"', 'keyId="ST$eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"', auth),
+        ),
         ("no keyId", re.sub(r'keyId="[^"]*",?', "", auth)),
-        ("signature of another request", re.sub(r'signature="[^"]*"', 'signature="%s"' % base64.b64encode(
-            rng.randbytes(256)).decode(), auth)),
+        (
+            "signature of another request",
+            re.sub(
+                r'signature="[^"]*"',
+                'signature="%s"' % base64.b64encode(rng.randbytes(256)).decode(),
+                auth,
+            ),
+        ),
     ):
         r = prep(kind)
         r.headers["authorization"] = new
@@ -159,16 +198,29 @@ def run(n: int = 0, seed: int = 1, workdir=None) -> Result:
     with common.workdir(workdir) as wd, common.server(wd / "auth") as s:
         raw = common.Raw(s)
         cfg = common.config_of(s)
-        pem = impostor_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption()).decode()
-        impostor = oci.signer.Signer(cfg["tenancy"], cfg["user"], cfg["fingerprint"], None, private_key_content=pem)
+        pem = impostor_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        impostor = oci.signer.Signer(
+            cfg["tenancy"], cfg["user"], cfg["fingerprint"], None, private_key_content=pem
+        )
         before = common.unsigned(s, "GET", "/_localoci/stats")["counters"].get("auth_failures", 0)
         by_kind, statuses, total, controls_ok = Counter(), Counter(), 0, 0
         for route in routes:
-            control = raw.send(raw.prepare(route.method, concrete(route), data=BODY if route.method in ("POST", "PUT") else None,
-                                           sign=True if route.body_signed else "short"))
+            control = raw.send(
+                raw.prepare(
+                    route.method,
+                    concrete(route),
+                    data=BODY if route.method in ("POST", "PUT") else None,
+                    sign=True if route.body_signed else "short",
+                )
+            )
             if control.status_code == 401:
-                res.fail(f"{route.name}: the correctly signed control was refused: {control.text[:200]}")
+                res.fail(
+                    f"{route.name}: the correctly signed control was refused: {control.text[:200]}"
+                )
             else:
                 controls_ok += 1
             for kind, prepared in cases(raw, route, impostor, rng):
@@ -177,7 +229,9 @@ def run(n: int = 0, seed: int = 1, workdir=None) -> Result:
                 by_kind[kind] += 1
                 statuses[resp.status_code] += 1
                 if resp.status_code != 401:
-                    res.fail(f"{route.name} [{kind}]: answered {resp.status_code} {resp.text[:150]}")
+                    res.fail(
+                        f"{route.name} [{kind}]: answered {resp.status_code} {resp.text[:150]}"
+                    )
                     continue
                 body = resp.json()
                 if set(body) != {"code", "message"} or body["code"] != "NotAuthenticated":
@@ -185,14 +239,21 @@ def run(n: int = 0, seed: int = 1, workdir=None) -> Result:
                 if not resp.headers.get("www-authenticate", "").startswith("Signature"):
                     res.fail(f"{route.name} [{kind}]: no WWW-Authenticate")
         after = common.unsigned(s, "GET", "/_localoci/stats")["counters"].get("auth_failures", 0)
-    res.figures.update({
-        "routes": len(routes), "kinds": len(by_kind), "requests": total,
-        "answered_401": statuses.get(401, 0), "accepted": total - statuses.get(401, 0),
-        "controls_passed_auth": f"{controls_ok}/{len(routes)}",
-        "server_auth_failure_counter": after - before,
-        "by_kind": dict(sorted(by_kind.items())),
-    })
+    res.figures.update(
+        {
+            "routes": len(routes),
+            "kinds": len(by_kind),
+            "requests": total,
+            "answered_401": statuses.get(401, 0),
+            "accepted": total - statuses.get(401, 0),
+            "controls_passed_auth": f"{controls_ok}/{len(routes)}",
+            "server_auth_failure_counter": after - before,
+            "by_kind": dict(sorted(by_kind.items())),
+        }
+    )
     if after - before != statuses.get(401, 0):
-        res.fail(f"server counted {after - before} auth failures, the matrix saw {statuses.get(401, 0)}")
+        res.fail(
+            f"server counted {after - before} auth failures, the matrix saw {statuses.get(401, 0)}"
+        )
     res.seconds = time.monotonic() - t0
     return res

@@ -38,8 +38,15 @@ def _produce(s, stream_id, acked, lock, stop):
     while not stop.is_set():
         values = [f"m{seq + i}" for i in range(5)]
         try:
-            res = client.put_messages(stream_id, Models.PutMessagesDetails(messages=[
-                Models.PutMessagesDetailsEntry(key=b64(f"k{(seq + i) % 7}"), value=b64(v)) for i, v in enumerate(values)])).data
+            res = client.put_messages(
+                stream_id,
+                Models.PutMessagesDetails(
+                    messages=[
+                        Models.PutMessagesDetailsEntry(key=b64(f"k{(seq + i) % 7}"), value=b64(v))
+                        for i, v in enumerate(values)
+                    ]
+                ),
+            ).data
         except Exception:  # noqa: BLE001 - count only acknowledged messages
             time.sleep(0.05)
             continue
@@ -66,11 +73,15 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
         stream = common.create_stream(s, "churn", PARTITIONS)
         client = common.stream_client(s)
         stop = threading.Event()
-        producer = threading.Thread(target=_produce, args=(s, stream.id, acked, lock, stop), daemon=True)
+        producer = threading.Thread(
+            target=_produce, args=(s, stream.id, acked, lock, stop), daemon=True
+        )
         producer.start()
         offset_ms = 0
         epoch = 0
-        inst: dict[str, dict] = {}   # name -> {cursor, timeout, state: live|left|dead, touched (clock ms)}
+        inst: dict[
+            str, dict
+        ] = {}  # name -> {cursor, timeout, state: live|left|dead, touched (clock ms)}
         k = 0
 
         def clock_ms() -> int:
@@ -80,10 +91,22 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
             nonlocal k, epoch
             name = f"i{k}"
             k += 1
-            cur = client.create_group_cursor(stream.id, Models.CreateGroupCursorDetails(
-                group_name=GROUP, instance_name=name, type="TRIM_HORIZON", commit_on_get=True,
-                timeout_in_ms=timeout_ms)).data.value
-            inst[name] = {"cursor": cur, "timeout": timeout_ms, "state": "live", "touched": clock_ms()}
+            cur = client.create_group_cursor(
+                stream.id,
+                Models.CreateGroupCursorDetails(
+                    group_name=GROUP,
+                    instance_name=name,
+                    type="TRIM_HORIZON",
+                    commit_on_get=True,
+                    timeout_in_ms=timeout_ms,
+                ),
+            ).data.value
+            inst[name] = {
+                "cursor": cur,
+                "timeout": timeout_ms,
+                "state": "live",
+                "touched": clock_ms(),
+            }
             epoch += 1
             figures["joins"] += 1
 
@@ -101,7 +124,9 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
             for p in parts:
                 receivers[(epoch, p)].add(name)
                 if len(receivers[(epoch, p)]) > 1:
-                    res.fail(f"epoch {epoch}: partition {p} delivered to {sorted(receivers[(epoch, p)])} at once")
+                    res.fail(
+                        f"epoch {epoch}: partition {p} delivered to {sorted(receivers[(epoch, p)])} at once"
+                    )
                 if owner_seen.get(p) not in (None, name):
                     figures["handoffs"] += 1
                 owner_seen[p] = name
@@ -110,7 +135,9 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
                 held = {int(r.partition) for r in group.reservations if r.reserved_instance == name}
                 figures["reservation_checks"] += 1
                 if not parts <= held:
-                    res.fail(f"{name} got partitions {sorted(parts - held)} that GetGroup says it does not hold")
+                    res.fail(
+                        f"{name} got partitions {sorted(parts - held)} that GetGroup says it does not hold"
+                    )
 
         for _ in range(2):
             join(LONG_MS)
@@ -134,9 +161,18 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
                 # Jump the clock: every 20-s instance (live or left) times out.
                 offset_ms = common.advance(s, JUMP_S)["offsetMs"]
                 figures["clock_jumps"] += 1
-                died = [nm for nm, i in inst.items() if i["state"] != "dead" and i["timeout"] == SHORT_MS]
-                died += [nm for nm, i in inst.items() if i["state"] == "left" and nm not in died
-                         and clock_ms() > i["touched"] + i["timeout"] - MARGIN_MS]
+                died = [
+                    nm
+                    for nm, i in inst.items()
+                    if i["state"] != "dead" and i["timeout"] == SHORT_MS
+                ]
+                died += [
+                    nm
+                    for nm, i in inst.items()
+                    if i["state"] == "left"
+                    and nm not in died
+                    and clock_ms() > i["touched"] + i["timeout"] - MARGIN_MS
+                ]
                 for nm in died:
                     inst[nm]["state"] = "dead"
                 figures["timeouts"] += len(died)
@@ -144,19 +180,25 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
             elif r < 0.18 and live:
                 name = rng.choice(live)
                 try:
-                    inst[name]["cursor"] = client.consumer_commit(stream.id, inst[name]["cursor"]).data.value
+                    inst[name]["cursor"] = client.consumer_commit(
+                        stream.id, inst[name]["cursor"]
+                    ).data.value
                     figures["explicit_commits"] += 1
                 except Exception as exc:  # noqa: BLE001 - an unreserved partition is a legal 400
                     figures[f"commit refused ({getattr(exc, 'status', '?')})"] += 1
                 inst[name]["touched"] = clock_ms()
             elif r < 0.22 and live:
                 name = rng.choice(live)
-                inst[name]["cursor"] = client.consumer_heartbeat(stream.id, inst[name]["cursor"]).data.value
+                inst[name]["cursor"] = client.consumer_heartbeat(
+                    stream.id, inst[name]["cursor"]
+                ).data.value
                 inst[name]["touched"] = clock_ms()
                 figures["heartbeats"] += 1
             for name in [nm for nm, i in inst.items() if i["state"] == "live"]:
                 read(name, check=rng.random() < 0.2)
-            figures["max_live"] = max(figures["max_live"], sum(i["state"] == "live" for i in inst.values()))
+            figures["max_live"] = max(
+                figures["max_live"], sum(i["state"] == "live" for i in inst.values())
+            )
         stop.set()
         producer.join(10)
         # Everyone times out; a fresh instance drains the group from its committed offsets.
@@ -173,12 +215,17 @@ def run(n: int = 600, seed: int = 1, workdir=None) -> Result:
             missing = acked - set(delivered)
         for v in sorted(missing)[:10]:
             res.fail(f"acknowledged {v} was never delivered to the group")
-    res.figures.update({
-        "steps": n, "epochs": epoch, **dict(sorted(figures.items())),
-        "acknowledged": len(acked), "delivered_unique": len(set(delivered)),
-        "redelivered": sum(c - 1 for c in delivered.values() if c > 1),
-        "never_delivered": len(missing),
-        "two_live_instances_one_partition": sum("at once" in v for v in res.violations),
-    })
+    res.figures.update(
+        {
+            "steps": n,
+            "epochs": epoch,
+            **dict(sorted(figures.items())),
+            "acknowledged": len(acked),
+            "delivered_unique": len(set(delivered)),
+            "redelivered": sum(c - 1 for c in delivered.values() if c > 1),
+            "never_delivered": len(missing),
+            "two_live_instances_one_partition": sum("at once" in v for v in res.violations),
+        }
+    )
     res.seconds = time.monotonic() - t0
     return res

@@ -93,20 +93,26 @@ def unb64(text: str) -> bytes:
 
 
 def stream_client(s, timeout=(2, 10)) -> oci.streaming.StreamClient:
-    return oci.streaming.StreamClient(config_of(s), service_endpoint=s.url, retry_strategy=NO_RETRY,
-                                      timeout=timeout)
+    return oci.streaming.StreamClient(
+        config_of(s), service_endpoint=s.url, retry_strategy=NO_RETRY, timeout=timeout
+    )
 
 
 def admin_client(s) -> oci.streaming.StreamAdminClient:
-    return oci.streaming.StreamAdminClient(config_of(s), service_endpoint=s.url, retry_strategy=NO_RETRY)
+    return oci.streaming.StreamAdminClient(
+        config_of(s), service_endpoint=s.url, retry_strategy=NO_RETRY
+    )
 
 
 def create_stream(s, name: str, partitions: int, pool_id: str | None = None):
     admin = admin_client(s)
     cfg = config_of(s)
-    details = Models.CreateStreamDetails(name=name, partitions=partitions,
-                                         compartment_id=None if pool_id else cfg["tenancy"],
-                                         stream_pool_id=pool_id)
+    details = Models.CreateStreamDetails(
+        name=name,
+        partitions=partitions,
+        compartment_id=None if pool_id else cfg["tenancy"],
+        stream_pool_id=pool_id,
+    )
     stream = admin.create_stream(details).data
     for _ in range(500):
         stream = admin.get_stream(stream.id).data
@@ -118,8 +124,9 @@ def create_stream(s, name: str, partitions: int, pool_id: str | None = None):
 
 def read_partition(client, stream_id: str, partition: int) -> list[tuple[int, bytes | None, bytes]]:
     """Every retained message of a partition: (offset, key, value)."""
-    c = client.create_cursor(stream_id, Models.CreateCursorDetails(partition=str(partition),
-                                                                   type="TRIM_HORIZON")).data.value
+    c = client.create_cursor(
+        stream_id, Models.CreateCursorDetails(partition=str(partition), type="TRIM_HORIZON")
+    ).data.value
     out = []
     while True:
         resp = client.get_messages(stream_id, c, limit=10000)
@@ -131,8 +138,9 @@ def read_partition(client, stream_id: str, partition: int) -> list[tuple[int, by
 
 def unsigned(s, method: str, path: str, body: dict | None = None, timeout: float = 10) -> dict:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(s.url + path, data=data, method=method,
-                                 headers={"content-type": "application/json"})
+    req = urllib.request.Request(
+        s.url + path, data=data, method=method, headers={"content-type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return json.loads(r.read() or b"{}")
 
@@ -155,8 +163,16 @@ class Raw:
         self.signer = signer or signer_of(s)
         self.session = requests.Session()
 
-    def prepare(self, method: str, path: str, *, data: bytes | None = None, params=None,
-                headers: dict | None = None, sign: bool | str = True) -> requests.PreparedRequest:
+    def prepare(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        params=None,
+        headers: dict | None = None,
+        sign: bool | str = True,
+    ) -> requests.PreparedRequest:
         """``sign``: True (SDK's header list for the method), "short" (PutMessages' list), False."""
         hdrs = {"content-type": "application/json", "accept": "application/json", **(headers or {})}
         if data is None and method.upper() in ("POST", "PUT"):

@@ -34,9 +34,14 @@ def _produce(s, stream_id, rnd, producer, acked, lock, stop):
     seq = 0
     while not stop.is_set():
         values = [f"r{rnd}-p{producer}-{seq + i}" for i in range(BATCH)]
-        details = Models.PutMessagesDetails(messages=[
-            Models.PutMessagesDetailsEntry(key=b64(f"p{producer}-k{(seq + i) % 5}"), value=b64(v))
-            for i, v in enumerate(values)])
+        details = Models.PutMessagesDetails(
+            messages=[
+                Models.PutMessagesDetailsEntry(
+                    key=b64(f"p{producer}-k{(seq + i) % 5}"), value=b64(v)
+                )
+                for i, v in enumerate(values)
+            ]
+        )
         try:
             result = client.put_messages(stream_id, details).data
         except Exception:  # noqa: BLE001 - the server died: this batch is unacknowledged
@@ -51,9 +56,16 @@ def _produce(s, stream_id, rnd, producer, acked, lock, stop):
 def _consume(s, stream_id, instance, delivered, lock, stop, counts):
     client = common.stream_client(s, timeout=(1, 5))
     try:
-        cursor = client.create_group_cursor(stream_id, Models.CreateGroupCursorDetails(
-            group_name=GROUP, instance_name=instance, type="TRIM_HORIZON", commit_on_get=True,
-            timeout_in_ms=600_000)).data.value
+        cursor = client.create_group_cursor(
+            stream_id,
+            Models.CreateGroupCursorDetails(
+                group_name=GROUP,
+                instance_name=instance,
+                type="TRIM_HORIZON",
+                commit_on_get=True,
+                timeout_in_ms=600_000,
+            ),
+        ).data.value
         n = 0
         while not stop.is_set():
             resp = client.get_messages(stream_id, cursor, limit=200)
@@ -111,11 +123,27 @@ def run(n: int = 10, seed: int = 1, workdir=None) -> Result:
                 stop = threading.Event()
                 counts = Counter()
                 before = len(acked)
-                threads = [threading.Thread(target=_produce, args=(s, stream.id, rnd, i, acked, lock, stop), daemon=True)
-                           for i in range(PRODUCERS)]
-                threads += [threading.Thread(target=_consume, args=(s, stream.id, f"c{i}", delivered, lock, stop, counts),
-                                             daemon=True) for i in range(CONSUMERS)]
-                threads.append(threading.Thread(target=_monitor, args=(s, stream.id, seen_committed, lock, stop), daemon=True))
+                threads = [
+                    threading.Thread(
+                        target=_produce, args=(s, stream.id, rnd, i, acked, lock, stop), daemon=True
+                    )
+                    for i in range(PRODUCERS)
+                ]
+                threads += [
+                    threading.Thread(
+                        target=_consume,
+                        args=(s, stream.id, f"c{i}", delivered, lock, stop, counts),
+                        daemon=True,
+                    )
+                    for i in range(CONSUMERS)
+                ]
+                threads.append(
+                    threading.Thread(
+                        target=_monitor,
+                        args=(s, stream.id, seen_committed, lock, stop),
+                        daemon=True,
+                    )
+                )
                 for t in threads:
                     t.start()
                 time.sleep(rng.uniform(0.4, 1.4))
@@ -149,32 +177,53 @@ def run(n: int = 10, seed: int = 1, workdir=None) -> Result:
                 for v in dupes[:5]:
                     res.fail(f"kill {rnd + 1}: {v!r} stored {values[v]} times")
                 group = client.get_group(stream.id, GROUP).data if committed_before else None
-                committed_after = {int(r.partition): r.committed_offset for r in group.reservations} if group else {}
+                committed_after = (
+                    {int(r.partition): r.committed_offset for r in group.reservations}
+                    if group
+                    else {}
+                )
                 for p, c in committed_before.items():
                     if committed_after.get(p, -1) < c:
-                        res.fail(f"kill {rnd + 1}: partition {p} committed offset went back {c} -> {committed_after.get(p)}")
+                        res.fail(
+                            f"kill {rnd + 1}: partition {p} committed offset went back {c} -> {committed_after.get(p)}"
+                        )
                 for p, c in committed_after.items():
                     if c > delivered.get(p, -1):
-                        res.fail(f"kill {rnd + 1}: partition {p} committed {c} beyond anything delivered ({delivered.get(p)})")
+                        res.fail(
+                            f"kill {rnd + 1}: partition {p} committed {c} beyond anything delivered ({delivered.get(p)})"
+                        )
                 with lock:
                     for p, c in committed_after.items():
                         seen_committed[p] = max(seen_committed.get(p, -1), c)
-                per_kill.append({
-                    "kill": rnd + 1, "acked_this_round": acked_round, "acked_total": len(acked),
-                    "stored_total": len(values), "stored_unacked": len(values) - (len(acked) - len(lost)),
-                    "lost": len(lost), "duplicates": len(dupes), "delivered_to_group": counts["delivered"],
-                    "explicit_commits": counts["explicit_commits"],
-                    "committed": [committed_after.get(p, -1) for p in range(PARTITIONS)],
-                })
+                per_kill.append(
+                    {
+                        "kill": rnd + 1,
+                        "acked_this_round": acked_round,
+                        "acked_total": len(acked),
+                        "stored_total": len(values),
+                        "stored_unacked": len(values) - (len(acked) - len(lost)),
+                        "lost": len(lost),
+                        "duplicates": len(dupes),
+                        "delivered_to_group": counts["delivered"],
+                        "explicit_commits": counts["explicit_commits"],
+                        "committed": [committed_after.get(p, -1) for p in range(PARTITIONS)],
+                    }
+                )
             finally:
                 s.stop()
-    res.figures.update({
-        "kills": n, "producers": PRODUCERS, "consumers": CONSUMERS, "partitions": PARTITIONS,
-        "acknowledged": len(acked), "lost": sum(k["lost"] for k in per_kill),
-        "duplicates": sum(k["duplicates"] for k in per_kill),
-        "committed_went_back": sum("went back" in v for v in res.violations),
-        "per_kill": per_kill,
-    })
+    res.figures.update(
+        {
+            "kills": n,
+            "producers": PRODUCERS,
+            "consumers": CONSUMERS,
+            "partitions": PARTITIONS,
+            "acknowledged": len(acked),
+            "lost": sum(k["lost"] for k in per_kill),
+            "duplicates": sum(k["duplicates"] for k in per_kill),
+            "committed_went_back": sum("went back" in v for v in res.violations),
+            "per_kill": per_kill,
+        }
+    )
     if n and not acked:
         res.fail("nothing was acknowledged: the producers never got going")
     res.seconds = time.monotonic() - t0

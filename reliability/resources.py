@@ -39,8 +39,11 @@ MIB = 1024 * 1024
 def tmpfs(path: Path, size: str) -> object:
     """Mount a tmpfs at ``path``; yield True, or False when mounting is not permitted."""
     path.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if r.returncode != 0:
         yield False
         return
@@ -54,8 +57,10 @@ def _publish(client, stream_id: str, value: bytes) -> tuple[int, object]:
     import oci
 
     try:
-        res = client.put_messages(stream_id, Models.PutMessagesDetails(messages=[
-            Models.PutMessagesDetailsEntry(value=b64(value))])).data
+        res = client.put_messages(
+            stream_id,
+            Models.PutMessagesDetails(messages=[Models.PutMessagesDetailsEntry(value=b64(value))]),
+        ).data
         e = res.entries[0]
         return 200, (int(e.partition), e.offset) if e.error is None else e.error
     except oci.exceptions.ServiceError as exc:
@@ -104,12 +109,18 @@ def full_disk(res: Result, wd: Path) -> None:
         # Restart on the (now roomier) disk: everything acknowledged is there, the DB is sound.
         s = common.process.start(data, "--no-limits")
         try:
-            stored = {(0, o): v for o, _, v in common.read_partition(common.stream_client(s), stream.id, 0)}
+            stored = {
+                (0, o): v
+                for o, _, v in common.read_partition(common.stream_client(s), stream.id, 0)
+            }
             lost_after_restart = sum(stored.get(k) != v for k, v in acked.items())
         finally:
             s.stop()
-        integrity = sqlite3.connect(f"file:{data / 'localoci.db'}?mode=ro", uri=True).execute(
-            "PRAGMA integrity_check").fetchone()[0]
+        integrity = (
+            sqlite3.connect(f"file:{data / 'localoci.db'}?mode=ro", uri=True)
+            .execute("PRAGMA integrity_check")
+            .fetchone()[0]
+        )
         # Restart with the disk full again: it must start (or refuse clearly), never crash or corrupt.
         (mnt / "ballast2").write_bytes(b"\0" * 0)
         with contextlib.suppress(OSError), open(mnt / "ballast2", "wb") as f:
@@ -130,14 +141,24 @@ def full_disk(res: Result, wd: Path) -> None:
             if "Traceback" in str(exc) or "Free disk space" not in str(exc):
                 res.fail(f"full disk: restart refused without a clear message: {str(exc)[-600:]}")
         (mnt / "ballast2").unlink()
-        integrity2 = sqlite3.connect(f"file:{data / 'localoci.db'}?mode=ro", uri=True).execute(
-            "PRAGMA integrity_check").fetchone()[0]
+        integrity2 = (
+            sqlite3.connect(f"file:{data / 'localoci.db'}?mode=ro", uri=True)
+            .execute("PRAGMA integrity_check")
+            .fetchone()[0]
+        )
         res.figures["full_disk"] = {
-            "publishes": i, "acknowledged": len(acked), "refused_503": len(refused), "other_errors": len(other),
-            "example_message": refused[0][1] if refused else None, "server_alive": alive,
-            "damaged_acknowledged": damaged, "publish_after_freeing_space": after_free,
-            "lost_after_restart": lost_after_restart, "integrity_check": integrity,
-            "restart_on_full_disk": start_full, "integrity_check_after": integrity2,
+            "publishes": i,
+            "acknowledged": len(acked),
+            "refused_503": len(refused),
+            "other_errors": len(other),
+            "example_message": refused[0][1] if refused else None,
+            "server_alive": alive,
+            "damaged_acknowledged": damaged,
+            "publish_after_freeing_space": after_free,
+            "lost_after_restart": lost_after_restart,
+            "integrity_check": integrity,
+            "restart_on_full_disk": start_full,
+            "integrity_check_after": integrity2,
         }
         if not alive:
             res.fail("full disk: the server died")
@@ -170,30 +191,55 @@ def read_only(res: Result, wd: Path) -> None:
             res.figures["read_only"] = f"skipped: cannot remount read-only ({r.stderr.strip()})"
             return
         try:
-            proc = subprocess.run([sys.executable, "-m", "localoci", "serve", "--port", "0", "--data-dir", str(data)],
-                                  capture_output=True, text=True, timeout=60)
+            proc = subprocess.run(
+                [sys.executable, "-m", "localoci", "serve", "--port", "0", "--data-dir", str(data)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         finally:
             subprocess.run(["mount", "-o", "remount,rw", str(mnt)], capture_output=True)
         message = (proc.stderr + proc.stdout).strip()
-        clear = proc.returncode == 2 and "not writable" in message and "--data-dir" in message and "Traceback" not in message
+        clear = (
+            proc.returncode == 2
+            and "not writable" in message
+            and "--data-dir" in message
+            and "Traceback" not in message
+        )
         s = common.process.start(data)
         try:
             got = [v for _, _, v in common.read_partition(common.stream_client(s), stream.id, 0)]
         finally:
             s.stop()
-        res.figures["read_only"] = {"exit_code": proc.returncode, "message": message[-400:],
-                                    "data_intact_after": got == values}
+        res.figures["read_only"] = {
+            "exit_code": proc.returncode,
+            "message": message[-400:],
+            "data_intact_after": got == values,
+        }
         if not clear:
-            res.fail(f"read-only data dir: no clear refusal (exit {proc.returncode}): {message[-600:]}")
+            res.fail(
+                f"read-only data dir: no clear refusal (exit {proc.returncode}): {message[-600:]}"
+            )
         if got != values:
             res.fail("read-only data dir: data changed")
 
 
 def _burst(url: str, n: int, timeout: float = 60.0) -> dict:
     host, port = url.split("//")[1].split(":")
-    request = f"GET /_localoci/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    request = (
+        f"GET /_localoci/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    )
     sel = selectors.DefaultSelector()
-    socks, outcome = [], {"connect_failed": 0, "answered_200": 0, "answered_other": 0, "reset_or_closed": 0, "timed_out": 0}
+    socks, outcome = (
+        [],
+        {
+            "connect_failed": 0,
+            "answered_200": 0,
+            "answered_other": 0,
+            "reset_or_closed": 0,
+            "timed_out": 0,
+        },
+    )
     for _ in range(n):
         s = socket.socket()
         s.setblocking(False)
@@ -253,7 +299,9 @@ def burst(res: Result, wd: Path, n: int) -> None:
         _publish(common.stream_client(s), stream.id, b"before the burst")
         pid = s.proc.pid
         out["default_limits"] = _burst(s.url, n)
-        r = subprocess.run(["prlimit", f"--pid={pid}", "--nofile=256:256"], capture_output=True, text=True)
+        r = subprocess.run(
+            ["prlimit", f"--pid={pid}", "--nofile=256:256"], capture_output=True, text=True
+        )
         if r.returncode == 0:
             out["server_nofile_256"] = _burst(s.url, n)
         else:
@@ -263,18 +311,24 @@ def burst(res: Result, wd: Path, n: int) -> None:
         got = [v for _, _, v in common.read_partition(common.stream_client(s), stream.id, 0)]
         out["server_alive_after"] = s.proc.poll() is None and health["pid"] == pid
         out["data_readable_after"] = got == [b"before the burst"]
-        log = (s.data_dir / "server.log").read_text(errors="replace") + (s.data_dir / "stdout.log").read_text(errors="replace")
+        log = (s.data_dir / "server.log").read_text(errors="replace") + (
+            s.data_dir / "stdout.log"
+        ).read_text(errors="replace")
         out["server_log_tracebacks"] = log.count("Traceback")
         out["out_of_fd_warnings"] = log.count("out of file descriptors")
         out["log_bytes"] = len(log)
     res.figures["burst"] = {"connections": n, **out}
     if not (out["server_alive_after"] and out["data_readable_after"]):
-        res.fail(f"connection burst: server alive {out['server_alive_after']}, data {out['data_readable_after']}")
+        res.fail(
+            f"connection burst: server alive {out['server_alive_after']}, data {out['data_readable_after']}"
+        )
     if out["log_bytes"] > 1_000_000:
         res.fail(f"connection burst: the server wrote {out['log_bytes']} bytes of logs")
     for phase in ("default_limits", "server_nofile_256"):
         o = out[phase]
-        if isinstance(o, dict) and any(code.startswith("5") and code != "503" for code in o["other_statuses"]):
+        if isinstance(o, dict) and any(
+            code.startswith("5") and code != "503" for code in o["other_statuses"]
+        ):
             res.fail(f"connection burst ({phase}): 5xx answers {o['other_statuses']}")
 
 
@@ -297,15 +351,24 @@ def memory(res: Result, wd: Path, mb: int) -> None:
         t.start()
         value = os.urandom(MIB)
         for i in range(mb // 2):
-            r = client.put_messages(stream.id, Models.PutMessagesDetails(messages=[
-                Models.PutMessagesDetailsEntry(key=b64(f"k{i}-{j}"), value=b64(value)) for j in range(2)])).data
+            r = client.put_messages(
+                stream.id,
+                Models.PutMessagesDetails(
+                    messages=[
+                        Models.PutMessagesDetailsEntry(key=b64(f"k{i}-{j}"), value=b64(value))
+                        for j in range(2)
+                    ]
+                ),
+            ).data
             if r.failures:
                 res.fail(f"memory: publish {i} had failures")
         publish_peak = max(samples)
         after_publish = common.rss_kb(pid)
         read_bytes = 0
         for p in range(4):
-            c = client.create_cursor(stream.id, Models.CreateCursorDetails(partition=str(p), type="TRIM_HORIZON")).data.value
+            c = client.create_cursor(
+                stream.id, Models.CreateCursorDetails(partition=str(p), type="TRIM_HORIZON")
+            ).data.value
             while True:
                 resp = client.get_messages(stream.id, c, limit=10000)
                 if not resp.data:
@@ -321,15 +384,24 @@ def memory(res: Result, wd: Path, mb: int) -> None:
     db_mb = None
     with contextlib.suppress(OSError):
         db_mb = round(sum(f.stat().st_size for f in (wd / "mem").glob("localoci.db*")) / MIB, 1)
-    fig = {"published_mb": mb, "read_back_mb": round(read_bytes / MIB, 1), "baseline_rss_mb": round(baseline / 1024, 1),
-           "publish_peak_rss_mb": round(publish_peak / 1024, 1), "after_publish_rss_mb": round(after_publish / 1024, 1),
-           "read_peak_rss_mb": round(read_peak / 1024, 1), "after_retention_rss_mb": round(after_trim / 1024, 1),
-           "db_files_mb": db_mb, "samples": len(samples)}
+    fig = {
+        "published_mb": mb,
+        "read_back_mb": round(read_bytes / MIB, 1),
+        "baseline_rss_mb": round(baseline / 1024, 1),
+        "publish_peak_rss_mb": round(publish_peak / 1024, 1),
+        "after_publish_rss_mb": round(after_publish / 1024, 1),
+        "read_peak_rss_mb": round(read_peak / 1024, 1),
+        "after_retention_rss_mb": round(after_trim / 1024, 1),
+        "db_files_mb": db_mb,
+        "samples": len(samples),
+    }
     res.figures["memory"] = fig
     bound = baseline + 160 * 1024
     if max(publish_peak, read_peak) > bound:
-        res.fail(f"memory: RSS peaked at {max(publish_peak, read_peak) // 1024} MB "
-                 f"(baseline {baseline // 1024} MB, bound +160 MB) while holding {mb} MB")
+        res.fail(
+            f"memory: RSS peaked at {max(publish_peak, read_peak) // 1024} MB "
+            f"(baseline {baseline // 1024} MB, bound +160 MB) while holding {mb} MB"
+        )
 
 
 def run(n: int = 1500, seed: int = 1, workdir=None, mb: int = 200) -> Result:

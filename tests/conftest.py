@@ -110,14 +110,17 @@ def make_stream(request):
         admin = server.admin()
         details = oci.streaming.models.CreateStreamDetails(
             name=name or f"t-{os.getpid()}-{next(_counter)}-{time.monotonic_ns() % 10**6}",
-            partitions=partitions, compartment_id=server.compartment,
+            partitions=partitions,
+            compartment_id=server.compartment,
         )
         stream = admin.create_stream(details).data
         created.append((server, stream.id))
         stream = admin.get_stream(stream.id).data
         if stream.lifecycle_state != "ACTIVE":
-            raise RuntimeError(f"stream {stream.name} is {stream.lifecycle_state}: make_stream needs a server "
-                               "started with --ready-delay-ms 0 (as start_localoci and serve_in_process do)")
+            raise RuntimeError(
+                f"stream {stream.name} is {stream.lifecycle_state}: make_stream needs a server "
+                "started with --ready-delay-ms 0 (as start_localoci and serve_in_process do)"
+            )
         return stream
 
     yield make

@@ -74,6 +74,7 @@ def serve_in_process(data_dir: Path, *args: str) -> InProcessServer:
     once (``--ready-delay-ms 0``) unless ``args`` say otherwise, as ``localoci.process.start``."""
     options = build_parser().parse_args(["serve", "--port", "0", "--ready-delay-ms", "0", *args])
     rate_clock = SteppedClock()
-    server = Server(config_from_args(options, Path(data_dir).resolve()), log_file=False, monotonic=rate_clock)
+    server = Server(
+        config_from_args(options, Path(data_dir).resolve()), log_file=False, monotonic=rate_clock
+    )
     return InProcessServer(server, rate_clock)
-

@@ -14,7 +14,9 @@ import localctl
 
 
 class LocalOCI(abc.ABC):
-    def __init__(self, url: str, data_dir: Path, config_file: str, profile: str, control_url: str) -> None:
+    def __init__(
+        self, url: str, data_dir: Path, config_file: str, profile: str, control_url: str
+    ) -> None:
         self.url = url
         self.data_dir = Path(data_dir)
         self.config_file = config_file
@@ -55,7 +57,7 @@ class LocalOCI(abc.ABC):
         """An unsigned call to one of localoci's own endpoints, ``/_localoci/<name>``."""
         prefix = localctl.CONTROL_PATH
         assert path.startswith(prefix + "/"), f"{path} is not under {prefix}/"
-        return self.control.call(method, path[len(prefix):], body)
+        return self.control.call(method, path[len(prefix) :], body)
 
     def advance(self, seconds: float) -> dict:
         """Move localoci's clock forward (cursor expiry, retention, group timeouts)."""

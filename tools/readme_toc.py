@@ -40,7 +40,7 @@ class TocError(ValueError):
 class Row:
     number: str
     name: str
-    path: str        # relative to the README
+    path: str  # relative to the README
     does: list[str]  # one entry per line of the cell
 
     def markdown(self) -> str:
@@ -71,7 +71,9 @@ def describe(path: Path, root: Path = ROOT) -> Row:
     lines = _markdown_lines(nb)
     h1 = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), None)
     if not h1:
-        raise TocError(f"{rel}: no title. Start its first Markdown cell with '# NN · Name: what it is about'.")
+        raise TocError(
+            f"{rel}: no title. Start its first Markdown cell with '# NN · Name: what it is about'."
+        )
     m = re.match(r"^(\d+(?:\.\d+)?)\s*[·.\-–—:]\s*(.+)$", h1)
     number = m.group(1) if m else _NUMBERED.match(path.name).group(1)
     name = (m.group(2) if m else h1).split(":", 1)[0].strip()
@@ -83,24 +85,28 @@ def describe(path: Path, root: Path = ROOT) -> Row:
         does = []
         at = next((i for i, ln in enumerate(lines) if _WHAT.match(ln)), None)
         if at is not None:
-            for ln in lines[at + 1:]:
+            for ln in lines[at + 1 :]:
                 bullet = _BULLET.match(ln)
                 if bullet:
                     does.append(bullet.group(1))
                 elif ln.strip() and does:
-                    break          # the list ended
+                    break  # the list ended
                 elif ln.strip() and not ln.lstrip().startswith(("-", "*", "+")):
-                    break          # text where the list should be
+                    break  # text where the list should be
     if not does:
-        raise TocError(f"{rel}: no 'What you'll do' bullets. Add a '**What you'll do**' list under the "
-                       "title, or a one-line metadata.lab.summary.")
+        raise TocError(
+            f"{rel}: no 'What you'll do' bullets. Add a '**What you'll do**' list under the "
+            "title, or a one-line metadata.lab.summary."
+        )
     return Row(number, name, rel, does)
 
 
 def notebooks(root: Path = ROOT) -> list[Path]:
     """The numbered lessons, in reading order (``00-...``, ``01-...``, ``03.01-...``)."""
     found = [p for p in (root / "notebooks").glob("*.ipynb") if _NUMBERED.match(p.name)]
-    return sorted(found, key=lambda p: [int(x) for x in _NUMBERED.match(p.name).group(1).split(".")])
+    return sorted(
+        found, key=lambda p: [int(x) for x in _NUMBERED.match(p.name).group(1).split(".")]
+    )
 
 
 def table(root: Path = ROOT) -> str:
@@ -109,7 +115,11 @@ def table(root: Path = ROOT) -> str:
 
 def render(readme: str, new_table: str) -> str:
     """``readme`` with the text between the markers replaced by ``new_table``."""
-    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
+    if (
+        readme.count(START) != 1
+        or readme.count(END) != 1
+        or readme.index(START) > readme.index(END)
+    ):
         raise TocError(f"README.md needs exactly one {START} ... {END} pair, in that order.")
     head, rest = readme.split(START, 1)
     _, tail = rest.split(END, 1)
@@ -117,7 +127,9 @@ def render(readme: str, new_table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Generate the README's notebook table from the notebooks.")
+    p = argparse.ArgumentParser(
+        description="Generate the README's notebook table from the notebooks."
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="update README.md in place")
     mode.add_argument("--check", action="store_true", help="exit 1 if README.md's table is stale")
@@ -136,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         if updated != current:
-            print("README.md's notebook table is stale. Run: python tools/readme_toc.py --write", file=sys.stderr)
+            print(
+                "README.md's notebook table is stale. Run: python tools/readme_toc.py --write",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if updated != current:

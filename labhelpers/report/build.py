@@ -26,10 +26,18 @@ from .pdf import find_chromium, html_to_pdf
 __all__ = ["build_report", "export_report", "main_report"]
 
 
-def build_report(notebooks: Iterable[str | os.PathLike], out_dir: str | os.PathLike = "reports", *,
-                 execute: bool = False, target: str | None = None, fmt: str = "html",
-                 parameters: Mapping[str, Any] | None = None, timeout: int | None = 600,
-                 title: str | None = None, name: str | None = None) -> Path:
+def build_report(
+    notebooks: Iterable[str | os.PathLike],
+    out_dir: str | os.PathLike = "reports",
+    *,
+    execute: bool = False,
+    target: str | None = None,
+    fmt: str = "html",
+    parameters: Mapping[str, Any] | None = None,
+    timeout: int | None = 600,
+    title: str | None = None,
+    name: str | None = None,
+) -> Path:
     """Build one report file from one or more notebooks; return its path.
 
     Parameters
@@ -56,8 +64,17 @@ def build_report(notebooks: Iterable[str | os.PathLike], out_dir: str | os.PathL
     pathlib.Path
         The report.  Failed cells do not raise: the report's header lists them.
     """
-    return _build(notebooks, out_dir, execute=execute, target=target, fmt=fmt,
-                  parameters=parameters, timeout=timeout, title=title, name=name)[0]
+    return _build(
+        notebooks,
+        out_dir,
+        execute=execute,
+        target=target,
+        fmt=fmt,
+        parameters=parameters,
+        timeout=timeout,
+        title=title,
+        name=name,
+    )[0]
 
 
 def _build(notebooks, out_dir, *, execute, target, fmt, parameters, timeout, title, name):
@@ -81,18 +98,33 @@ def _build(notebooks, out_dir, *, execute, target, fmt, parameters, timeout, tit
         for path in paths:
             slug = slug_for(path, taken)
             if execute:
-                nb = execute_notebook(path, Path(tmp) / path.name, target=target or "local",
-                                      parameters=parameters, timeout=timeout)
+                nb = execute_notebook(
+                    path,
+                    Path(tmp) / path.name,
+                    target=target or "local",
+                    parameters=parameters,
+                    timeout=timeout,
+                )
                 reproduce = _reproduce_command(path, target or "local", parameters)
-                sections.append(prepare(nb, path, slug, target=target or "local",
-                                         parameters=nb.metadata.get("papermill", {}).get("parameters", {}),
-                                         reproduce=reproduce))
+                sections.append(
+                    prepare(
+                        nb,
+                        path,
+                        slug,
+                        target=target or "local",
+                        parameters=nb.metadata.get("papermill", {}).get("parameters", {}),
+                        reproduce=reproduce,
+                    )
+                )
             else:
                 nb = nbformat.read(path, as_version=4)
-                sections.append(prepare(nb, path, slug, target=target, parameters=None, reproduce=None))
+                sections.append(
+                    prepare(nb, path, slug, target=target, parameters=None, reproduce=None)
+                )
         merged = assemble(sections, title)
-        resources = {"metadata": {"name": merged.metadata["title"],
-                                  "path": str(paths[0].parent.resolve())}}
+        resources = {
+            "metadata": {"name": merged.metadata["title"], "path": str(paths[0].parent.resolve())}
+        }
         page, _ = exporter().from_notebook_node(merged, resources=resources)
         page = scrub(page)
         stem = name or (paths[0].stem if len(paths) == 1 else "lab-report")
@@ -114,8 +146,14 @@ def _reproduce_command(path: Path, target: str, parameters: Mapping | None) -> s
     return redact(shlex.join(parts))
 
 
-def export_report(path: str | os.PathLike | None = None, *, out_dir: str | os.PathLike | None = None,
-                  fmt: str = "html", save: bool = True, wait: float = 2.0):
+def export_report(
+    path: str | os.PathLike | None = None,
+    *,
+    out_dir: str | os.PathLike | None = None,
+    fmt: str = "html",
+    save: bool = True,
+    wait: float = 2.0,
+):
     """Export the notebook this runs in as a report; return a link to it.
 
     Parameters
@@ -142,8 +180,10 @@ def export_report(path: str | os.PathLike | None = None, *, out_dir: str | os.Pa
     from IPython.display import FileLink
 
     if os.environ.get(RUNNING_ENV):
-        print("Report export skipped: `python -m labhelpers report` is running this notebook and "
-              "writes the report itself.")
+        print(
+            "Report export skipped: `python -m labhelpers report` is running this notebook and "
+            "writes the report itself."
+        )
         return None
     nb_path = find_notebook_path(path)
     if save and path is None:
@@ -173,9 +213,17 @@ def main_report(args) -> int:
     if args.message_count is not None:
         params["message_count"] = args.message_count
     try:
-        out, sections = _build(args.notebooks, args.out, execute=args.execute, target=args.target,
-                           fmt=args.format, parameters=params, timeout=args.timeout,
-                           title=args.title, name=None)
+        out, sections = _build(
+            args.notebooks,
+            args.out,
+            execute=args.execute,
+            target=args.target,
+            fmt=args.format,
+            parameters=params,
+            timeout=args.timeout,
+            title=args.title,
+            name=None,
+        )
     except ReportError as exc:
         print(f"error: {redact(str(exc))}", file=sys.stderr)
         return 2
@@ -186,7 +234,10 @@ def main_report(args) -> int:
     print(f"report: {out}")
     failed = [(s.path.name, f) for s in sections for f in s.failures]
     for name, f in failed:
-        print(redact(f"❌ {name}: cell {f.cell + 1} failed: {f.ename}: {f.evalue}"[:400]), file=sys.stderr)
+        print(
+            redact(f"❌ {name}: cell {f.cell + 1} failed: {f.ename}: {f.evalue}"[:400]),
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

@@ -21,9 +21,15 @@ __all__ = ["RUNNING_ENV", "execute_notebook"]
 RUNNING_ENV = "LABHELPERS_REPORT_RUNNING"
 
 
-def execute_notebook(path: str | os.PathLike, output_path: str | os.PathLike, *,
-                     target: str = "local", parameters: Mapping[str, Any] | None = None,
-                     timeout: int | None = 600, kernel_name: str | None = None):
+def execute_notebook(
+    path: str | os.PathLike,
+    output_path: str | os.PathLike,
+    *,
+    target: str = "local",
+    parameters: Mapping[str, Any] | None = None,
+    timeout: int | None = 600,
+    kernel_name: str | None = None,
+):
     """Run a notebook top to bottom with papermill; return the executed notebook.
 
     Parameters
@@ -65,9 +71,16 @@ def execute_notebook(path: str | os.PathLike, output_path: str | os.PathLike, *,
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        pm.execute_notebook(str(path), str(output_path), parameters=params, kernel_name=kernel,
-                            cwd=str(path.parent.resolve()), progress_bar=False, log_output=False,
-                            execution_timeout=timeout)
+        pm.execute_notebook(
+            str(path),
+            str(output_path),
+            parameters=params,
+            kernel_name=kernel,
+            cwd=str(path.parent.resolve()),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
     except pm.PapermillExecutionError:
         pass  # the executed notebook, with its error, is in output_path
     except Exception as exc:  # a timeout or a dead kernel: report what ran
@@ -90,7 +103,12 @@ def _mark_interrupted(nb, message: str) -> None:
     for cell in nb.cells:
         status = cell.get("metadata", {}).get("papermill", {}).get("status")
         if cell.cell_type == "code" and status == "running":
-            cell.setdefault("outputs", []).append({
-                "output_type": "error", "ename": message.split(":")[0],
-                "evalue": message.partition(": ")[2], "traceback": [message]})
+            cell.setdefault("outputs", []).append(
+                {
+                    "output_type": "error",
+                    "ename": message.split(":")[0],
+                    "evalue": message.partition(": ")[2],
+                    "traceback": [message],
+                }
+            )
             return

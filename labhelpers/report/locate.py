@@ -37,7 +37,9 @@ def _sessions_api_path() -> Path | None:
 
     for server in list_running_servers():
         url = server.get("url", "").rstrip("/") + "/api/sessions"
-        req = urllib.request.Request(url, headers={"Authorization": f"token {server.get('token', '')}"})
+        req = urllib.request.Request(
+            url, headers={"Authorization": f"token {server.get('token', '')}"}
+        )
         try:
             with urllib.request.urlopen(req, timeout=2) as r:
                 sessions = json.load(r)
@@ -67,7 +69,9 @@ def find_notebook_path(path: str | os.PathLike | None = None) -> Path:
     if path is not None:
         p = Path(path).expanduser()
         if not p.is_file():
-            raise NotebookNotFound(f"No notebook at {p}: check the path (relative paths start at {Path.cwd()}).")
+            raise NotebookNotFound(
+                f"No notebook at {p}: check the path (relative paths start at {Path.cwd()})."
+            )
         return p.resolve()
     with contextlib.suppress(Exception):
         from IPython import get_ipython
@@ -86,7 +90,8 @@ def find_notebook_path(path: str | os.PathLike | None = None) -> Path:
         return asked.resolve()
     raise NotebookNotFound(
         "Cannot tell which notebook this is (no Jupyter session found: papermill, nbclient or a "
-        "plain IPython). Pass it: export_report('01-publish.ipynb').")
+        "plain IPython). Pass it: export_report('01-publish.ipynb')."
+    )
 
 
 _SAVE_JS = """
@@ -132,12 +137,16 @@ def staleness(path: Path) -> str | None:
         if ip is None:
             return None
         nb = nbformat.read(path, as_version=4)
-        saved = max((c.get("execution_count") or 0 for c in nb.cells if c.cell_type == "code"), default=0)
+        saved = max(
+            (c.get("execution_count") or 0 for c in nb.cells if c.cell_type == "code"), default=0
+        )
         running = ip.execution_count  # the cell running export_report
         if saved < running - 1:
-            return (f"The saved {path.name} ends at In [{saved}] but the kernel is at In [{running}]: "
-                    "the report shows the last saved state. Save (Ctrl+S / File ▸ Save Notebook) and "
-                    "run this cell again to include your latest work.")
+            return (
+                f"The saved {path.name} ends at In [{saved}] but the kernel is at In [{running}]: "
+                "the report shows the last saved state. Save (Ctrl+S / File ▸ Save Notebook) and "
+                "run this cell again to include your latest work."
+            )
     except Exception:
         return None
     return None

@@ -42,8 +42,14 @@ def scrub(page: str) -> str:
     """``page`` with everything that would fetch from the network neutralised (see above)."""
     soup = BeautifulSoup(page, "html.parser")
     for tag in soup.find_all(REMOTE_LOADERS):
-        url = next((value for value in (tag.get("src"), tag.get("href"))
-                    if isinstance(value, str) and _REMOTE.match(value)), None)
+        url = next(
+            (
+                value
+                for value in (tag.get("src"), tag.get("href"))
+                if isinstance(value, str) and _REMOTE.match(value)
+            ),
+            None,
+        )
         if url is None:
             continue
         link = soup.new_tag("a", attrs={"class": "lab-report-external", "href": url})
@@ -52,7 +58,9 @@ def scrub(page: str) -> str:
     for style in soup.find_all("style"):
         css = style.string
         if isinstance(css, NavigableString) and _CSS_URL.search(css):
-            css.replace_with(type(css)(_css(css)))  # keeps it a stylesheet: written as is, not escaped
+            css.replace_with(
+                type(css)(_css(css))
+            )  # keeps it a stylesheet: written as is, not escaped
     for tag in soup.find_all(style=True):
         tag["style"] = _css(str(tag["style"]))
     return str(soup)

@@ -69,21 +69,41 @@ def _now() -> str:
     return _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
-def prepare(nb, path: Path, slug: str, *, target: str | None, parameters: Mapping | None,
-            reproduce: str | None) -> Section:
+def prepare(
+    nb,
+    path: Path,
+    slug: str,
+    *,
+    target: str | None,
+    parameters: Mapping | None,
+    reproduce: str | None,
+) -> Section:
     """A notebook as a report :class:`Section`: redacted, its results read, widgets drawn."""
     import nbformat
 
     nb = nbformat.from_dict(redact_notebook(nb))
     # papermill's own error banners link to one fixed id; ours link to each failed cell.
-    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+    ]
     pm = nb.metadata.get("papermill", {})
     params = dict(parameters if parameters is not None else pm.get("parameters", {}))
     target = target or params.get("target") or os.environ.get("LAB_TARGET") or "local (default)"
     executed = pm.get("end_time")
-    section = Section(path, slug, _title(nb, path), nb, str(target), params,
-                      executed.replace("T", " ")[:19] + " UTC" if executed else None,
-                      self_checks(nb), failures(nb, slug), reproduce)
+    section = Section(
+        path,
+        slug,
+        _title(nb, path),
+        nb,
+        str(target),
+        params,
+        executed.replace("T", " ")[:19] + " UTC" if executed else None,
+        self_checks(nb),
+        failures(nb, slug),
+        reproduce,
+    )
     static_widgets(nb)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -98,39 +118,63 @@ def prepare(nb, path: Path, slug: str, *, target: str | None, parameters: Mappin
 def _header_html(sec: Section, level: int = 1) -> str:
     passed = sum(c.ok for c in sec.checks)
     failed = len(sec.checks) - passed
-    rows = [("Notebook", _E(sec.path.name)), ("Target", _E(sec.target)),
-            ("Report date", _E(_now())),
-            ("Executed", _E(sec.executed) if sec.executed else "outputs as saved in the notebook (not executed for this report)")]
+    rows = [
+        ("Notebook", _E(sec.path.name)),
+        ("Target", _E(sec.target)),
+        ("Report date", _E(_now())),
+        (
+            "Executed",
+            _E(sec.executed)
+            if sec.executed
+            else "outputs as saved in the notebook (not executed for this report)",
+        ),
+    ]
     if sec.parameters:
-        rows.append(("Parameters", "<code>" + _E(", ".join(f"{k}={v!r}" for k, v in sec.parameters.items())) + "</code>"))
+        rows.append(
+            (
+                "Parameters",
+                "<code>"
+                + _E(", ".join(f"{k}={v!r}" for k, v in sec.parameters.items()))
+                + "</code>",
+            )
+        )
     if sec.reproduce:
         rows.append(("Reproduce", f"<code>{_E(sec.reproduce)}</code>"))
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     if sec.checks:
-        items = "".join(f"<li class='{'ok' if c.ok else 'bad'}'><a class='lab-report-cell' "
-                        f"href='#cell-id={sec.slug}-{c.cell}'>{_E(c.line)}</a></li>" for c in sec.checks)
-        checks = (f"<p><b>Self-checks:</b> {passed} ✅ passed, {failed} ❌ not yet.</p>"
-                  f"<ul class='lab-report-checks'>{items}</ul>")
+        items = "".join(
+            f"<li class='{'ok' if c.ok else 'bad'}'><a class='lab-report-cell' "
+            f"href='#cell-id={sec.slug}-{c.cell}'>{_E(c.line)}</a></li>"
+            for c in sec.checks
+        )
+        checks = (
+            f"<p><b>Self-checks:</b> {passed} ✅ passed, {failed} ❌ not yet.</p>"
+            f"<ul class='lab-report-checks'>{items}</ul>"
+        )
     else:
         checks = "<p><b>Self-checks:</b> none ran in this notebook.</p>"
     if sec.failures:
         items = "".join(
             f"<li><a href='#{f.anchor}'>cell {f.cell + 1}"
             f"{f' (In [{f.execution_count}])' if f.execution_count else ''}</a>: "
-            f"<code>{_E(f.ename)}: {_E(f.evalue[:300])}</code></li>" for f in sec.failures)
+            f"<code>{_E(f.ename)}: {_E(f.evalue[:300])}</code></li>"
+            for f in sec.failures
+        )
         failures = f"<div class='lab-report-failures'><b>❌ Failed cells:</b><ul>{items}</ul></div>"
     else:
         failures = "<p>✅ No cell failed.</p>"
     return redact(
         f"<section class='lab-report-header' id='{sec.slug}'><h{level} class='lab-report-title'>"
-        f"{_E(sec.title)}</h{level}><table>{table}</table>{checks}{failures}</section>")
+        f"{_E(sec.title)}</h{level}><table>{table}</table>{checks}{failures}</section>"
+    )
 
 
 def _failed_banner(f: Failure) -> str:
     return redact(
         f"<div class='lab-report-failed' id='{f.anchor}'>❌ This cell failed"
         f"{f' (In [{f.execution_count}])' if f.execution_count else ''}: "
-        f"<code>{_E(f.ename)}: {_E(f.evalue[:300])}</code>. Cells below it did not run.</div>")
+        f"<code>{_E(f.ename)}: {_E(f.evalue[:300])}</code>. Cells below it did not run.</div>"
+    )
 
 
 _REPORT_CSS = """
@@ -154,7 +198,8 @@ _REPORT_CSS = """
 @media print{.lab-report-header,.lab-report-failed{break-inside:avoid}}
 """
 
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+_TEMPLATE = (
+    """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
@@ -162,15 +207,20 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block rawcell scoped -%}
 {%- if cell.metadata.get('lab_report') -%}{{ cell.source }}{%- else -%}{{ super() }}{%- endif -%}
 {%- endblock rawcell -%}
-{%- block extra_css -%}<style type="text/css">""" + _REPORT_CSS + """</style>{%- endblock extra_css -%}
+{%- block extra_css -%}<style type="text/css">"""
+    + _REPORT_CSS
+    + """</style>{%- endblock extra_css -%}
 """
+)
 
 
 def _raw_html(source: str, cell_id: str):
     import nbformat
 
     # Marked, so the template writes it as is: the learner's own raw cells stay sanitised.
-    cell = nbformat.v4.new_raw_cell(source, metadata={"raw_mimetype": "text/html", "lab_report": True})
+    cell = nbformat.v4.new_raw_cell(
+        source, metadata={"raw_mimetype": "text/html", "lab_report": True}
+    )
     cell.id = cell_id
     return cell
 
@@ -191,22 +241,33 @@ def assemble(sections: Sequence[Section], title: str | None):
     merged = nbformat.v4.new_notebook()
     merged.metadata = copy.deepcopy(sections[0].nb.metadata)
     merged.metadata.pop("papermill", None)
-    merged.metadata["title"] = title or (sections[0].title if len(sections) == 1 else "OCI Streaming lab: report")
+    merged.metadata["title"] = title or (
+        sections[0].title if len(sections) == 1 else "OCI Streaming lab: report"
+    )
     cells = []
     if len(sections) > 1:
         rows = "".join(
             f"<tr><td><a href='#{s.slug}'>{_E(s.title)}</a></td><td>{_E(s.path.name)}</td>"
             f"<td>{sum(c.ok for c in s.checks)} ✅ / {sum(not c.ok for c in s.checks)} ❌</td>"
             f"<td>{'❌ ' + str(len(s.failures)) + ' failed' if s.failures else '✅ all ran'}</td></tr>"
-            for s in sections)
+            for s in sections
+        )
         targets = sorted({s.target for s in sections})
-        cells.append(_raw_html(redact(
-            f"<nav class='lab-report-toc'><h1>{_E(merged.metadata['title'])}</h1>"
-            f"<p>Target: <b>{_E(', '.join(targets))}</b> · report date: {_E(_now())}</p>"
-            f"<h2>Contents</h2><table><tr><th>Notebook</th><th>File</th><th>Self-checks</th>"
-            f"<th>Cells</th></tr>{rows}</table></nav>"), "report-toc"))
+        cells.append(
+            _raw_html(
+                redact(
+                    f"<nav class='lab-report-toc'><h1>{_E(merged.metadata['title'])}</h1>"
+                    f"<p>Target: <b>{_E(', '.join(targets))}</b> · report date: {_E(_now())}</p>"
+                    f"<h2>Contents</h2><table><tr><th>Notebook</th><th>File</th><th>Self-checks</th>"
+                    f"<th>Cells</th></tr>{rows}</table></nav>"
+                ),
+                "report-toc",
+            )
+        )
     for sec in sections:
-        cells.append(_raw_html(_header_html(sec, 1 if len(sections) == 1 else 2), f"{sec.slug}-header"))
+        cells.append(
+            _raw_html(_header_html(sec, 1 if len(sections) == 1 else 2), f"{sec.slug}-header")
+        )
         failed = {f.cell: f for f in sec.failures}
         base = sec.path.parent.resolve()
         for i, cell in enumerate(sec.nb.cells):
@@ -226,6 +287,9 @@ def exporter():
     import jinja2
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", template_file="lab_report.html.j2",
-                        extra_loaders=[jinja2.DictLoader({"lab_report.html.j2": _TEMPLATE})],
-                        embed_images=True)
+    return HTMLExporter(
+        template_name="lab",
+        template_file="lab_report.html.j2",
+        extra_loaders=[jinja2.DictLoader({"lab_report.html.j2": _TEMPLATE})],
+        embed_images=True,
+    )

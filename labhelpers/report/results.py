@@ -58,8 +58,12 @@ def _bundles(output: Mapping, state: Mapping) -> Iterator[Mapping]:
 def check_reports(nb) -> list[tuple[int, CheckReport]]:
     """Every self-check a notebook's outputs hold, as ``(cell index, CheckReport)``, in order."""
     state = widget_state(nb)
-    return [(i, CheckReport.from_json(bundle)) for i, cell in enumerate(nb.cells)
-            for output in cell.get("outputs", []) for bundle in _bundles(output, state)]
+    return [
+        (i, CheckReport.from_json(bundle))
+        for i, cell in enumerate(nb.cells)
+        for output in cell.get("outputs", [])
+        for bundle in _bundles(output, state)
+    ]
 
 
 def self_checks(nb) -> list[Check]:
@@ -83,18 +87,31 @@ def self_checks(nb) -> list[Check]:
     >>> [(c.ok, c.line) for c in self_checks(nb)]
     [(True, "✅ key 'a'"), (False, "❌ key 'b'")]
     """
-    return [Check(ok, text, i, report.title) for i, report in check_reports(nb) for ok, text in report.lines]
+    return [
+        Check(ok, text, i, report.title)
+        for i, report in check_reports(nb)
+        for ok, text in report.lines
+    ]
 
 
 def failures(nb, slug: str) -> list[Failure]:
     """The cells that raised, except those tagged ``raises-exception``; ``slug`` names the anchors."""
     failed = []
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "raises-exception" in cell.get("metadata", {}).get("tags", []):
+        if cell.cell_type != "code" or "raises-exception" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                failed.append(Failure(i, cell.get("execution_count"), output.get("ename", ""),
-                                      output.get("evalue", ""), f"{slug}-failed-{i}"))
+                failed.append(
+                    Failure(
+                        i,
+                        cell.get("execution_count"),
+                        output.get("ename", ""),
+                        output.get("evalue", ""),
+                        f"{slug}-failed-{i}",
+                    )
+                )
                 break
     return failed

@@ -27,7 +27,11 @@ def widget_state(nb) -> dict:
 
 
 def _ref(value: Any) -> str | None:
-    return value[len("IPY_MODEL_"):] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
+    return (
+        value[len("IPY_MODEL_") :]
+        if isinstance(value, str) and value.startswith("IPY_MODEL_")
+        else None
+    )
 
 
 def widget_outputs(model_id: str, state: Mapping, depth: int = 0) -> Iterator[Mapping]:
@@ -82,12 +86,19 @@ def _widget_html(model_id: str, state: Mapping, depth: int = 0) -> str | None:
     s = model.get("state", {})
 
     def children(direction: str) -> str:
-        parts = [_widget_html(ref, state, depth + 1) or "" for c in s.get("children", []) if (ref := _ref(c))]
+        parts = [
+            _widget_html(ref, state, depth + 1) or ""
+            for c in s.get("children", [])
+            if (ref := _ref(c))
+        ]
         titles = s.get("titles") or s.get("_titles") or []
         if isinstance(titles, dict):
             titles = [titles.get(str(i), "") for i in range(len(parts))]
         if titles and name in ("TabModel", "AccordionModel", "StackModel"):
-            parts = [f"<div class='lab-w-title'>{_E(t or '')}</div>{p}" for t, p in zip(titles, parts, strict=False)]
+            parts = [
+                f"<div class='lab-w-title'>{_E(t or '')}</div>{p}"
+                for t, p in zip(titles, parts, strict=False)
+            ]
         return f"<div class='lab-w-box' style='display:flex;flex-direction:{direction};gap:4px'>{''.join(parts)}</div>"
 
     value = s.get("value")
@@ -96,8 +107,11 @@ def _widget_html(model_id: str, state: Mapping, depth: int = 0) -> str | None:
     if name in ("VBoxModel", "BoxModel", "TabModel", "AccordionModel", "StackModel"):
         return children("column")
     if name == "OutputModel":
-        return "<div class='lab-w-output'>" + "".join(
-            _static_output(o, state, depth) for o in s.get("outputs", [])) + "</div>"
+        return (
+            "<div class='lab-w-output'>"
+            + "".join(_static_output(o, state, depth) for o in s.get("outputs", []))
+            + "</div>"
+        )
     if name in ("HTMLModel", "HTMLMathModel"):
         return f"<div class='lab-w-html'>{_desc(s)}{value or ''}</div>"
     if name == "LabelModel":
@@ -111,9 +125,11 @@ def _widget_html(model_id: str, state: Mapping, depth: int = 0) -> str | None:
     if name in ("IntProgressModel", "FloatProgressModel"):
         lo, hi = s.get("min", 0) or 0, s.get("max", 100) or 100
         pct = 0 if hi == lo else max(0, min(100, 100 * ((value or 0) - lo) / (hi - lo)))
-        return (f"<div>{_desc(s)}<span class='lab-w-progress' style='display:inline-block;width:12em;"
-                f"height:0.8em;border:1px solid #999;vertical-align:middle'><span style='display:block;"
-                f"height:100%;width:{pct:.0f}%;background:#3b82f6'></span></span> {_E(str(value))}/{_E(str(hi))}</div>")
+        return (
+            f"<div>{_desc(s)}<span class='lab-w-progress' style='display:inline-block;width:12em;"
+            f"height:0.8em;border:1px solid #999;vertical-align:middle'><span style='display:block;"
+            f"height:100%;width:{pct:.0f}%;background:#3b82f6'></span></span> {_E(str(value))}/{_E(str(hi))}</div>"
+        )
     labels = s.get("_options_labels")
     if labels is not None:
         if "index" in s and isinstance(s["index"], list):  # SelectMultiple, SelectionRangeSlider
@@ -142,8 +158,12 @@ def static_widgets(nb) -> None:
             picture = _widget_html(data[WIDGET_VIEW].get("model_id", ""), state)
             if picture is None:
                 fallback = data.get("text/plain") or "a widget"
-                picture = (f"<pre>{_E(''.join(fallback))}</pre><div class='lab-w-note'>"
-                           "(widget state was not saved with the notebook: this is its text form)</div>")
+                picture = (
+                    f"<pre>{_E(''.join(fallback))}</pre><div class='lab-w-note'>"
+                    "(widget state was not saved with the notebook: this is its text form)</div>"
+                )
             data.pop(WIDGET_VIEW)
-            data["text/html"] = f"<div class='lab-widget-snapshot' title='static picture of the widget'>{picture}</div>"
+            data["text/html"] = (
+                f"<div class='lab-widget-snapshot' title='static picture of the widget'>{picture}</div>"
+            )
     nb.metadata.pop("widgets", None)

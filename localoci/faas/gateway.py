@@ -37,8 +37,17 @@ from .. import errors
 from ..ids import request_id
 from .state import GATEWAY_MOUNT, Faas
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-              "transfer-encoding", "upgrade", "content-length"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+}
 _VAR = re.compile(r"\$\{request\.(path|query|headers)\[([^\]]+)\]\}")
 
 
@@ -102,12 +111,15 @@ class GatewayApp:
     def error(status: int, rid: str) -> Response:
         exc = errors.gateway_error(status)
         body = json.dumps({"code": status, "message": exc.message}).encode()
-        return Response(body, status_code=status, media_type="application/json",
-                        headers={"opc-request-id": rid})
+        return Response(
+            body, status_code=status, media_type="application/json", headers={"opc-request-id": rid}
+        )
 
     def _deployment(self, key: str, path: str):
         fx = self.fx
-        gw = next((fx.settle(g) for g in fx.store.list("gateway") if g.doc.get("hostKey") == key), None)
+        gw = next(
+            (fx.settle(g) for g in fx.store.list("gateway") if g.doc.get("hostKey") == key), None
+        )
         if gw is None or gw.state != "ACTIVE":
             return None, None
         best = None
@@ -116,23 +128,27 @@ class GatewayApp:
             if dep.state not in ("ACTIVE", "UPDATING"):
                 continue
             prefix = dep.doc["pathPrefix"]
-            if (path == prefix or path.startswith(prefix + "/")) and (best is None or len(prefix) > len(best.doc["pathPrefix"])):
+            if (path == prefix or path.startswith(prefix + "/")) and (
+                best is None or len(prefix) > len(best.doc["pathPrefix"])
+            ):
                 best = dep
         if best is None:
             return None, None
-        return best, path[len(best.doc["pathPrefix"]):] or "/"
+        return best, path[len(best.doc["pathPrefix"]) :] or "/"
 
     async def handle(self, request: Request, rid: str) -> Response:
         raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
-        rest = raw_path[len(GATEWAY_MOUNT) + 1:]
+        rest = raw_path[len(GATEWAY_MOUNT) + 1 :]
         key, _, _ = rest.partition("/")
-        gw_raw_path = raw_path[len(GATEWAY_MOUNT) + 1 + len(key):] or "/"
-        gw_path = request.url.path[len(GATEWAY_MOUNT) + 1 + len(key):] or "/"
+        gw_raw_path = raw_path[len(GATEWAY_MOUNT) + 1 + len(key) :] or "/"
+        gw_path = request.url.path[len(GATEWAY_MOUNT) + 1 + len(key) :] or "/"
         dep, route_path = self._deployment(key, gw_path)
         if dep is None:
             raise errors.gateway_error(404)
         method = request.method.upper()
-        route, params, path_found = match_route(dep.doc["specification"].get("routes", []), route_path, method)
+        route, params, path_found = match_route(
+            dep.doc["specification"].get("routes", []), route_path, method
+        )
         if route is None:
             raise errors.gateway_error(405 if path_found else 404)
         body = await request.body()
@@ -144,9 +160,13 @@ class GatewayApp:
             headers = {h["name"]: h["value"] for h in backend.get("headers") or []}
             headers["opc-request-id"] = rid
             content = (backend.get("body") or "").encode()
-            return Response(b"" if method == "HEAD" else content, status_code=backend["status"], headers=headers)
+            return Response(
+                b"" if method == "HEAD" else content, status_code=backend["status"], headers=headers
+            )
         if btype == "ORACLE_FUNCTIONS_BACKEND":
-            return await self._function(backend["functionId"], request, method, request_url, body, rid)
+            return await self._function(
+                backend["functionId"], request, method, request_url, body, rid
+            )
         return await self._http(backend, request, method, params, body, rid)
 
     def _client_headers(self, request: Request) -> dict[str, str]:
@@ -158,8 +178,9 @@ class GatewayApp:
             out[k] = f"{out[k]}, {v}" if k in out else v
         return out
 
-    async def _function(self, fn_id: str, request: Request, method: str, request_url: str,
-                        body: bytes, rid: str) -> Response:
+    async def _function(
+        self, fn_id: str, request: Request, method: str, request_url: str, body: bytes, rid: str
+    ) -> Response:
         fx = self.fx
         fn = fx.store.find("function", fn_id)
         app = fx.store.find("application", fn.parent_id) if fn else None
@@ -167,8 +188,10 @@ class GatewayApp:
             raise errors.gateway_error(502)
         client_ip = request.client.host if request.client else "127.0.0.1"
         headers = {
-            "fn-intent": "httprequest", "fn-invoke-type": "sync",
-            "fn-http-method": method, "fn-http-request-url": request_url,
+            "fn-intent": "httprequest",
+            "fn-invoke-type": "sync",
+            "fn-http-method": method,
+            "fn-http-request-url": request_url,
             "opc-request-id": rid,
         }
         client = self._client_headers(request)
@@ -189,7 +212,7 @@ class GatewayApp:
         out: list[tuple[str, str]] = []
         for k, v in result.headers:
             if k.startswith("fn-http-h-"):
-                out.append((k[len("fn-http-h-"):], v))
+                out.append((k[len("fn-http-h-") :], v))
             elif k in ("content-type", "fn-call-id"):
                 out.append((k, v))
         out.append(("opc-request-id", rid))
@@ -200,8 +223,9 @@ class GatewayApp:
             response.headers.append(k, v)
         return response
 
-    async def _http(self, backend: dict, request: Request, method: str, params: dict, body: bytes,
-                    rid: str) -> Response:
+    async def _http(
+        self, backend: dict, request: Request, method: str, params: dict, body: bytes, rid: str
+    ) -> Response:
         def sub(m: re.Match) -> str:
             where, name = m.group(1), m.group(2)
             if where == "path":
@@ -213,8 +237,14 @@ class GatewayApp:
         url = _VAR.sub(sub, backend["url"])
         client_ip = request.client.host if request.client else "127.0.0.1"
         headers = {k: v for k, v in self._client_headers(request).items() if k != "host"}
-        headers.update({"x-real-ip": client_ip, "x-forwarded-for": client_ip, "forwarded": f"for={client_ip}",
-                        "user-agent": "Oracle API Gateway"})
+        headers.update(
+            {
+                "x-real-ip": client_ip,
+                "x-forwarded-for": client_ip,
+                "forwarded": f"for={client_ip}",
+                "user-agent": "Oracle API Gateway",
+            }
+        )
         timeout = float(backend.get("readTimeoutInSeconds") or 60)
 
         def call() -> tuple[int, list[tuple[str, str]], bytes]:

@@ -79,11 +79,13 @@ def gateway(r: Resource, host: str, summary: bool = False) -> dict:
         "ipMode": "IPV4",
     }
     if not summary:
-        out.update({
-            "ipAddresses": [{"ipAddress": "127.0.0.1"}],
-            "responseCacheDetails": {"type": "NONE"},
-            "caBundles": [],
-        })
+        out.update(
+            {
+                "ipAddresses": [{"ipAddress": "127.0.0.1"}],
+                "responseCacheDetails": {"type": "NONE"},
+                "caBundles": [],
+            }
+        )
     return out
 
 
@@ -109,12 +111,14 @@ def work_request(row: dict, now_ms: int) -> dict:
         "operationType": row["operation_type"],
         "status": "SUCCEEDED" if done else "IN_PROGRESS",
         "compartmentId": row["compartment_id"],
-        "resources": [{
-            "entityType": row["entity_type"],
-            "actionType": row["action_type"] if done else "IN_PROGRESS",
-            "identifier": row["resource_id"],
-            "entityUri": f"/{row['entity_type']}s/{row['resource_id']}",
-        }],
+        "resources": [
+            {
+                "entityType": row["entity_type"],
+                "actionType": row["action_type"] if done else "IN_PROGRESS",
+                "identifier": row["resource_id"],
+                "entityUri": f"/{row['entity_type']}s/{row['resource_id']}",
+            }
+        ],
         "percentComplete": 100.0 if done else 50.0,
         "timeAccepted": format_ms(row["time_accepted"]),
         "timeStarted": format_ms(row["time_accepted"]),

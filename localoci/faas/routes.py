@@ -41,8 +41,11 @@ def _collection(page: Page) -> WireResponse:
 
 
 def _created(result: Created) -> WireResponse:
-    return WireResponse(200, result.resource, {"opc-work-request-id": result.work_request_id,
-                                               **_etag(result.resource)})
+    return WireResponse(
+        200,
+        result.resource,
+        {"opc-work-request-id": result.work_request_id, **_etag(result.resource)},
+    )
 
 
 def _accepted(result: Accepted) -> WireResponse:
@@ -86,7 +89,9 @@ def build_routes(fx: Faas) -> list[Route]:
     # -- invoke ---------------------------------------------------------------------------------
     async def h_invoke(svc, r: WireRequest) -> WireResponse:
         result = await ops.invoke_function(
-            fx, r.params["fn_id"], r.body,
+            fx,
+            r.params["fn_id"],
+            r.body,
             content_type=r.headers.get("content-type"),
             fn_headers={k: v for k, v in r.headers.items() if k.startswith("fn-")},
             caller=r.principal,
@@ -151,7 +156,9 @@ def build_routes(fx: Faas) -> list[Route]:
             route("GET", f"{v}/functions/{{fn_id}}", h_get_fn, name="GetFunction"),
             route("PUT", f"{v}/functions/{{fn_id}}", h_update_fn, name="UpdateFunction"),
             route("DELETE", f"{v}/functions/{{fn_id}}", h_delete_fn, name="DeleteFunction"),
-            route("POST", f"{v}/functions/{{fn_id}}/actions/invoke", h_invoke, name="InvokeFunction"),
+            route(
+                "POST", f"{v}/functions/{{fn_id}}/actions/invoke", h_invoke, name="InvokeFunction"
+            ),
         ]
     routes += [
         route("POST", f"{GW}/gateways", h_create_gw, name="CreateGateway"),
@@ -166,7 +173,17 @@ def build_routes(fx: Faas) -> list[Route]:
         route("DELETE", f"{GW}/deployments/{{dep_id}}", h_delete_dep, name="DeleteDeployment"),
         route("GET", f"{GW}/workRequests", h_list_wr, name="ListApiGatewayWorkRequests"),
         route("GET", f"{GW}/workRequests/{{wr_id}}", h_get_wr, name="GetApiGatewayWorkRequest"),
-        route("GET", f"{GW}/workRequests/{{wr_id}}/errors", h_wr_errors, name="ListApiGatewayWorkRequestErrors"),
-        route("GET", f"{GW}/workRequests/{{wr_id}}/logs", h_wr_logs, name="ListApiGatewayWorkRequestLogs"),
+        route(
+            "GET",
+            f"{GW}/workRequests/{{wr_id}}/errors",
+            h_wr_errors,
+            name="ListApiGatewayWorkRequestErrors",
+        ),
+        route(
+            "GET",
+            f"{GW}/workRequests/{{wr_id}}/logs",
+            h_wr_logs,
+            name="ListApiGatewayWorkRequestLogs",
+        ),
     ]
     return routes

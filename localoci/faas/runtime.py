@@ -53,15 +53,25 @@ log = logging.getLogger("localoci.faas")
 FNHOST = Path(__file__).with_name("fnhost.py")
 START_TIMEOUT_S = 30.0
 TOKEN_TTL_S = 3600
-TOKEN_REFRESH_S = 1200          # rewrite the RPST when it is older than this
-MAX_BODY = 6 * 1024 * 1024      # OCI Functions' request limit
-_KEEP_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "SYSTEMROOT", "VIRTUAL_ENV")
+TOKEN_REFRESH_S = 1200  # rewrite the RPST when it is older than this
+MAX_BODY = 6 * 1024 * 1024  # OCI Functions' request limit
+_KEEP_ENV = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TMPDIR",
+    "TZ",
+    "SYSTEMROOT",
+    "VIRTUAL_ENV",
+)
 
 
 @dataclass
 class FnResult:
-    status: int                         # the FDK's status to the platform: 200, 502 or 504
-    headers: list[tuple[str, str]]      # lower-case names
+    status: int  # the FDK's status to the platform: 200, 502 or 504
+    headers: list[tuple[str, str]]  # lower-case names
     body: bytes
 
     def header(self, name: str) -> str | None:
@@ -115,7 +125,7 @@ def _parse_http(raw: bytes) -> FnResult:
             size = int(size_line.split(b";")[0] or b"0", 16)
             if size == 0:
                 break
-            out, rest = out + rest[:size], rest[size + 2:]
+            out, rest = out + rest[:size], rest[size + 2 :]
         result.body = out
     return result
 
@@ -125,8 +135,8 @@ class Runtime:
         self.svc = svc
         self.workers: dict[str, Worker] = {}
         self.background: set[asyncio.Task] = set()
-        self.starting: dict[str, asyncio.Future] = {}   # fn_id -> its process being started
-        self.retired: dict[int, Worker] = {}            # replaced, stopping once idle
+        self.starting: dict[str, asyncio.Future] = {}  # fn_id -> its process being started
+        self.retired: dict[int, Worker] = {}  # replaced, stopping once idle
         self.log_dir = svc.data_dir / "functions"
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -195,15 +205,30 @@ class Runtime:
             mtime = src.stat().st_mtime_ns
         except OSError:
             mtime = 0
-        material = json.dumps([fn.doc["sourceDir"], fn.doc["entry"], fn.doc["handler"], mtime,
-                               app.doc.get("config", {}), fn.doc.get("config", {}), fn.name, app.name])
+        material = json.dumps(
+            [
+                fn.doc["sourceDir"],
+                fn.doc["entry"],
+                fn.doc["handler"],
+                mtime,
+                app.doc.get("config", {}),
+                fn.doc.get("config", {}),
+                fn.name,
+                app.name,
+            ]
+        )
         return hashlib.sha256(material.encode()).hexdigest()
 
     def _claims(self, fn, app) -> dict:
         tenancy = self.svc.store.meta_get("tenancy_id") or fn.compartment_id
         return {
-            "sub": fn.id, "ptype": "resource", "res_type": "fnfunc", "res_id": fn.id,
-            "res_compartment": fn.compartment_id, "res_tenant": tenancy, "tenant": tenancy,
+            "sub": fn.id,
+            "ptype": "resource",
+            "res_type": "fnfunc",
+            "res_id": fn.id,
+            "res_compartment": fn.compartment_id,
+            "res_tenant": tenancy,
+            "tenant": tenancy,
             "fn_app": app.id,
         }
 
@@ -218,31 +243,58 @@ class Runtime:
         tmpdir = Path(tempfile.mkdtemp(prefix="lofn-"))
         sock = tmpdir / "lsnr.sock"
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()).decode()
-        public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        public_pem = (
+            key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
         _write_private(tmpdir / "rp_private.pem", private_pem)
         region = REGION
         env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
         env.update(app.doc.get("config", {}))
         env.update(fn.doc.get("config", {}))
-        env.update({
-            "FN_FORMAT": "http-stream", "FN_LISTENER": f"unix:{sock}",
-            "FN_APP_ID": app.id, "FN_APP_NAME": app.name, "FN_FN_ID": fn.id, "FN_FN_NAME": fn.name,
-            "FN_MEMORY": str(fn.doc.get("memoryInMBs", 256)), "FN_TYPE": "sync",
-            "OCI_RESOURCE_PRINCIPAL_VERSION": "2.2",
-            "OCI_RESOURCE_PRINCIPAL_RPST": str(tmpdir / "rpst"),
-            "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM": str(tmpdir / "rp_private.pem"),
-            "OCI_RESOURCE_PRINCIPAL_REGION": region,
-            "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            "LOCALOCI_PARENT_PID": str(os.getpid()),
-        })
+        env.update(
+            {
+                "FN_FORMAT": "http-stream",
+                "FN_LISTENER": f"unix:{sock}",
+                "FN_APP_ID": app.id,
+                "FN_APP_NAME": app.name,
+                "FN_FN_ID": fn.id,
+                "FN_FN_NAME": fn.name,
+                "FN_MEMORY": str(fn.doc.get("memoryInMBs", 256)),
+                "FN_TYPE": "sync",
+                "OCI_RESOURCE_PRINCIPAL_VERSION": "2.2",
+                "OCI_RESOURCE_PRINCIPAL_RPST": str(tmpdir / "rpst"),
+                "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM": str(tmpdir / "rp_private.pem"),
+                "OCI_RESOURCE_PRINCIPAL_REGION": region,
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "LOCALOCI_PARENT_PID": str(os.getpid()),
+            }
+        )
         log_path = self.log_path(fn)
-        w = Worker(fn.id, fn.name, None, tmpdir, sock, self.fingerprint(fn, app), public_pem,  # type: ignore[arg-type]
-                   self._claims(fn, app), log_path)
+        w = Worker(
+            fn.id,
+            fn.name,
+            None,
+            tmpdir,
+            sock,
+            self.fingerprint(fn, app),
+            public_pem,  # type: ignore[arg-type]
+            self._claims(fn, app),
+            log_path,
+        )
         self._refresh_token(w, force=True)
-        await w.lock.acquire()  # held until the FDK listens: retire() must not stop a starting process
+        await (
+            w.lock.acquire()
+        )  # held until the FDK listens: retire() must not stop a starting process
         try:
             return await self._spawn(fn, w, env, log_path)
         finally:
@@ -251,11 +303,22 @@ class Runtime:
     async def _spawn(self, fn, w: Worker, env: dict, log_path: Path) -> Worker:
         sock = w.sock
         with open(log_path, "ab") as out:
-            out.write(f"--- localoci: starting {fn.name} ({fn.id}) from {fn.doc['sourceDir']}\n".encode())
+            out.write(
+                f"--- localoci: starting {fn.name} ({fn.id}) from {fn.doc['sourceDir']}\n".encode()
+            )
             out.flush()
             w.proc = subprocess.Popen(
-                [sys.executable, str(FNHOST), str(Path(fn.doc["sourceDir"]) / fn.doc["entry"]), fn.doc["handler"]],
-                cwd=fn.doc["sourceDir"], env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    str(FNHOST),
+                    str(Path(fn.doc["sourceDir"]) / fn.doc["entry"]),
+                    fn.doc["handler"],
+                ],
+                cwd=fn.doc["sourceDir"],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         self.workers[fn.id] = w
@@ -264,12 +327,17 @@ class Runtime:
             if w.proc.poll() is not None:
                 tail = self.log_tail(fn.id)
                 self._drop(w)
-                raise errors.function_start_failed(fn.name, f"its process exited (code {w.proc.returncode}). "
-                                                   f"Last lines of {log_path}:\n{tail}")
+                raise errors.function_start_failed(
+                    fn.name,
+                    f"its process exited (code {w.proc.returncode}). "
+                    f"Last lines of {log_path}:\n{tail}",
+                )
             if time.monotonic() > deadline:
                 self._drop(w)
-                raise errors.function_start_failed(fn.name, f"the FDK did not open its socket within "
-                                                   f"{START_TIMEOUT_S:g} s; see {log_path}")
+                raise errors.function_start_failed(
+                    fn.name,
+                    f"the FDK did not open its socket within {START_TIMEOUT_S:g} s; see {log_path}",
+                )
             await asyncio.sleep(0.02)
         log.info("started function %s (%s) pid %s", fn.name, fn.id, w.proc.pid)
         return w
@@ -322,17 +390,30 @@ class Runtime:
             except TimeoutError:
                 self._drop(w)
                 raise errors.function_timeout(fn.name, timeout) from None
-            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+            except (
+                OSError,
+                ValueError,
+                IndexError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+            ) as exc:
                 tail = self.log_tail(fn.id)
                 self._drop(w)
-                raise errors.function_failed(fn.name, f"its process did not answer ({exc}). "
-                                             f"Last lines of {w.log_path}:\n{tail}") from None
+                raise errors.function_failed(
+                    fn.name,
+                    f"its process did not answer ({exc}). Last lines of {w.log_path}:\n{tail}",
+                ) from None
 
     @staticmethod
     async def _call(w: Worker, headers: dict[str, str], body: bytes) -> FnResult:
         reader, writer = await asyncio.open_unix_connection(str(w.sock))
         try:
-            lines = ["POST /call HTTP/1.1", "host: localhost", f"content-length: {len(body)}", "connection: close"]
+            lines = [
+                "POST /call HTTP/1.1",
+                "host: localhost",
+                f"content-length: {len(body)}",
+                "connection: close",
+            ]
             for k, v in headers.items():
                 if k.lower() in ("content-length", "connection", "host", "transfer-encoding"):
                     continue

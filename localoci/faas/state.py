@@ -56,10 +56,16 @@ class Faas:
         """Record an API Gateway work request for ``r`` (inside a transaction); return its id."""
         wr_id = "ocid1.apigatewayworkrequest.oc1.local." + uuid.uuid4().hex
         now = self.now()
-        self.store.insert_work_request({
-            "id": wr_id, "operation_type": op, "compartment_id": r.compartment_id,
-            "resource_id": r.id, "entity_type": r.kind, "action_type": action,
-            "time_accepted": now, "done_at": max(now, r.ready_at),
-        })
+        self.store.insert_work_request(
+            {
+                "id": wr_id,
+                "operation_type": op,
+                "compartment_id": r.compartment_id,
+                "resource_id": r.id,
+                "entity_type": r.kind,
+                "action_type": action,
+                "time_accepted": now,
+                "done_at": max(now, r.ready_at),
+            }
+        )
         return wr_id
-

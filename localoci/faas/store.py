@@ -19,7 +19,9 @@ from pathlib import Path
 
 from ..store import Store
 
-_COLS = "id, kind, compartment_id, parent_id, name, state, time_created, time_updated, ready_at, doc"
+_COLS = (
+    "id, kind, compartment_id, parent_id, name, state, time_created, time_updated, ready_at, doc"
+)
 
 
 @dataclass
@@ -50,22 +52,47 @@ class FaasStore:
     @staticmethod
     def _row(row: sqlite3.Row) -> Resource:
         return Resource(
-            id=row["id"], kind=row["kind"], compartment_id=row["compartment_id"], parent_id=row["parent_id"],
-            name=row["name"], state=row["state"], time_created=row["time_created"],
-            time_updated=row["time_updated"], ready_at=row["ready_at"], doc=json.loads(row["doc"]),
+            id=row["id"],
+            kind=row["kind"],
+            compartment_id=row["compartment_id"],
+            parent_id=row["parent_id"],
+            name=row["name"],
+            state=row["state"],
+            time_created=row["time_created"],
+            time_updated=row["time_updated"],
+            ready_at=row["ready_at"],
+            doc=json.loads(row["doc"]),
         )
 
     def insert(self, r: Resource) -> None:
         self.conn.execute(
             f"INSERT INTO faas_resources ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (r.id, r.kind, r.compartment_id, r.parent_id, r.name, r.state, r.time_created,
-             r.time_updated, r.ready_at, json.dumps(r.doc)),
+            (
+                r.id,
+                r.kind,
+                r.compartment_id,
+                r.parent_id,
+                r.name,
+                r.state,
+                r.time_created,
+                r.time_updated,
+                r.ready_at,
+                json.dumps(r.doc),
+            ),
         )
 
     def update(self, r: Resource) -> None:
         self.conn.execute(
             "UPDATE faas_resources SET compartment_id=?, name=?, state=?, time_updated=?, ready_at=?, doc=? WHERE id=?",
-            (r.compartment_id, r.name, r.state, r.time_updated, r.ready_at, json.dumps(r.doc), r.id),
+            (
+                r.compartment_id,
+                r.name,
+                r.state,
+                r.time_updated,
+                r.ready_at,
+                json.dumps(r.doc),
+                r.id,
+            ),
         )
 
     def find(self, kind: str, rid: str) -> Resource | None:
@@ -74,7 +101,9 @@ class FaasStore:
         ).fetchone()
         return self._row(row) if row else None
 
-    def list(self, kind: str, *, compartment_id: str | None = None, parent_id: str | None = None) -> list[Resource]:
+    def list(
+        self, kind: str, *, compartment_id: str | None = None, parent_id: str | None = None
+    ) -> list[Resource]:
         sql, args = f"SELECT {_COLS} FROM faas_resources WHERE kind = ?", [kind]
         if compartment_id is not None:
             sql += " AND compartment_id = ?"
@@ -98,7 +127,9 @@ class FaasStore:
         )
 
     def find_work_request(self, wr_id: str) -> dict | None:
-        row = self.conn.execute("SELECT * FROM faas_work_requests WHERE id = ?", (wr_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM faas_work_requests WHERE id = ?", (wr_id,)
+        ).fetchone()
         return dict(row) if row else None
 
     def list_work_requests(self, compartment_id: str, resource_id: str | None) -> list[dict]:

@@ -28,7 +28,19 @@ from .errors import AuthenticationFailed, Code, KafkaError
 from .listener import KafkaListener, ListenerLimits
 
 __all__ = [
-    "Appended", "AuthenticationFailed", "Backend", "Code", "CommittedOffset", "KafkaError",
-    "KafkaListener", "KafkaSettings", "ListenerLimits", "OciUsername", "Principal",
-    "ProducedRecord", "StoredRecord", "StreamPartition", "TopicInfo",
+    "Appended",
+    "AuthenticationFailed",
+    "Backend",
+    "Code",
+    "CommittedOffset",
+    "KafkaError",
+    "KafkaListener",
+    "KafkaSettings",
+    "ListenerLimits",
+    "OciUsername",
+    "Principal",
+    "ProducedRecord",
+    "StoredRecord",
+    "StreamPartition",
+    "TopicInfo",
 ]

@@ -46,19 +46,28 @@ LATEST, EARLIEST = -1, -2
 
 # -- Produce -----------------------------------------------------------------------------------
 
-def _produce_partition(conn: Connection, topic: TopicInfo | None, index: int,
-                       records: bytes | None) -> tuple[Code, str | None, int, int, int]:
+
+def _produce_partition(
+    conn: Connection, topic: TopicInfo | None, index: int, records: bytes | None
+) -> tuple[Code, str | None, int, int, int]:
     """``(code, message, base_offset, log_start_offset, throttle_ms)`` for one partition."""
     code = partition_error(topic, index)
     if code:
         return code, None, -1, -1, 0
     lim = conn.listener.limits
     try:
-        batches = parse_batches(records, max_record_bytes=lim.max_record_bytes,
-                                max_batch_bytes=lim.max_batch_bytes)
+        batches = parse_batches(
+            records, max_record_bytes=lim.max_record_bytes, max_batch_bytes=lim.max_batch_bytes
+        )
     except KafkaError as exc:
-        conn.listener.warn(f"produce.{exc.code.name}", "produce to %s[%d] from %s refused: %s",
-                           topic.name, index, conn.peer, exc.message)
+        conn.listener.warn(
+            f"produce.{exc.code.name}",
+            "produce to %s[%d] from %s refused: %s",
+            topic.name,
+            index,
+            conn.peer,
+            exc.message,
+        )
         return exc.code, exc.message, -1, -1, 0
     rows = [r for b in batches for r in b.records]
     done = conn.backend.append(topic.stream_id, index, rows)
@@ -77,19 +86,37 @@ async def handle_produce(conn: Connection, version: int, req):
         parts = []
         for pd in td.partition_data:
             if req.acks not in (-1, 0, 1):
-                code, msg, base, start, wait = (Code.INVALID_REQUIRED_ACKS,
-                                                f"acks must be -1 (all), 0 or 1; got {req.acks}",
-                                                -1, -1, 0)
+                code, msg, base, start, wait = (
+                    Code.INVALID_REQUIRED_ACKS,
+                    f"acks must be -1 (all), 0 or 1; got {req.acks}",
+                    -1,
+                    -1,
+                    0,
+                )
             elif req.transactional_id is not None:
-                code, msg, base, start, wait = (Code.INVALID_RECORD, "transactions are not "
-                                                "supported by OCI Streaming", -1, -1, 0)
+                code, msg, base, start, wait = (
+                    Code.INVALID_RECORD,
+                    "transactions are not supported by OCI Streaming",
+                    -1,
+                    -1,
+                    0,
+                )
             else:
-                code, msg, base, start, wait = _produce_partition(conn, topics.get(td.name),
-                                                                  pd.index, pd.records)
+                code, msg, base, start, wait = _produce_partition(
+                    conn, topics.get(td.name), pd.index, pd.records
+                )
             throttle, failed = max(throttle, wait), failed or bool(code)
-            parts.append(part_cls(index=pd.index, error_code=int(code), base_offset=base,
-                                  log_append_time_ms=-1, log_start_offset=start,
-                                  record_errors=[], error_message=msg))
+            parts.append(
+                part_cls(
+                    index=pd.index,
+                    error_code=int(code),
+                    base_offset=base,
+                    log_append_time_ms=-1,
+                    log_start_offset=start,
+                    record_errors=[],
+                    error_message=msg,
+                )
+            )
         out.append(topic_cls(name=td.name, partition_responses=parts))
     if throttle:
         conn.listener.count("produce.throttled")
@@ -106,6 +133,7 @@ async def handle_produce(conn: Connection, version: int, req):
 
 
 # -- Fetch -------------------------------------------------------------------------------------
+
 
 def _fetch_once(conn: Connection, version: int, req) -> tuple[object, int, bool]:
     """Build a Fetch response from what is there now: ``(response, record_bytes, any_error)``."""
@@ -129,18 +157,30 @@ def _fetch_once(conn: Connection, version: int, req) -> tuple[object, int, bool]
                     code = Code.OFFSET_OUT_OF_RANGE
                 elif fp.fetch_offset < hwm and (total < budget or total == 0):
                     room = min(fp.partition_max_bytes, budget - total)
-                    rows = conn.backend.read(topic.stream_id, fp.partition, fp.fetch_offset,
-                                             max(room, 1))
+                    rows = conn.backend.read(
+                        topic.stream_id, fp.partition, fp.fetch_offset, max(room, 1)
+                    )
                     data = build_batches(rows)
                     total += len(data)
             errors = errors or bool(code)
-            parts.append(part_cls(partition_index=fp.partition, error_code=int(code),
-                                  high_watermark=hwm, last_stable_offset=hwm,
-                                  log_start_offset=start, aborted_transactions=None,
-                                  preferred_read_replica=-1, records=data))
+            parts.append(
+                part_cls(
+                    partition_index=fp.partition,
+                    error_code=int(code),
+                    high_watermark=hwm,
+                    last_stable_offset=hwm,
+                    log_start_offset=start,
+                    aborted_transactions=None,
+                    preferred_read_replica=-1,
+                    records=data,
+                )
+            )
         out.append(topic_cls(topic=ft.topic, partitions=parts))
-    return resp(version=version, throttle_time_ms=0, error_code=0, session_id=0,
-                responses=out), total, errors
+    return (
+        resp(version=version, throttle_time_ms=0, error_code=0, session_id=0, responses=out),
+        total,
+        errors,
+    )
 
 
 async def handle_fetch(conn: Connection, version: int, req):
@@ -148,8 +188,12 @@ async def handle_fetch(conn: Connection, version: int, req):
     wait_s = max(0, min(req.max_wait_ms, conn.listener.limits.fetch_max_wait_ms)) / 1000
     deadline = loop.time() + wait_s
     topics = topic_map(conn)
-    keys = [(topics[ft.topic].stream_id, fp.partition) for ft in req.topics if ft.topic in topics
-            for fp in ft.partitions]
+    keys = [
+        (topics[ft.topic].stream_id, fp.partition)
+        for ft in req.topics
+        if ft.topic in topics
+        for fp in ft.partitions
+    ]
     while True:
         with conn.listener.appends.watch(keys) as woken:
             response, nbytes, errors = _fetch_once(conn, version, req)
@@ -163,6 +207,7 @@ async def handle_fetch(conn: Connection, version: int, req):
 
 
 # -- ListOffsets -------------------------------------------------------------------------------
+
 
 async def handle_list_offsets(conn: Connection, version: int, req):
     resp = consumer.ListOffsetsResponse
@@ -185,12 +230,20 @@ async def handle_list_offsets(conn: Connection, version: int, req):
                 elif p.timestamp < 0:
                     code = Code.INVALID_REQUEST
                 else:
-                    found = conn.backend.offset_for_timestamp(topic.stream_id, p.partition_index,
-                                                              p.timestamp)
+                    found = conn.backend.offset_for_timestamp(
+                        topic.stream_id, p.partition_index, p.timestamp
+                    )
                     if found:
                         offset, ts = found
-            parts.append(part_cls(partition_index=p.partition_index, error_code=int(code),
-                                  timestamp=ts, offset=offset, leader_epoch=0 if not code else -1))
+            parts.append(
+                part_cls(
+                    partition_index=p.partition_index,
+                    error_code=int(code),
+                    timestamp=ts,
+                    offset=offset,
+                    leader_epoch=0 if not code else -1,
+                )
+            )
         out.append(topic_cls(name=t.name, partitions=parts))
     return resp(version=version, throttle_time_ms=0, topics=out)
 

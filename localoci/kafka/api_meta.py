@@ -40,6 +40,7 @@ DATA_STATES = (ACTIVE, UPDATING)
 
 # -- topic lookups shared by every handler -------------------------------------------------------
 
+
 def topic_map(conn: Connection) -> dict[str, TopicInfo]:
     """The principal's pool, by stream name (an ACTIVE stream wins a name clash)."""
     out: dict[str, TopicInfo] = {}
@@ -51,9 +52,10 @@ def topic_map(conn: Connection) -> dict[str, TopicInfo]:
 
 def name_error(name: str | None) -> KafkaError | None:
     if name is None or not LEGAL_NAME.fullmatch(name) or name in (".", ".."):
-        return KafkaError(Code.INVALID_TOPIC_EXCEPTION,
-                          f"{name!r} is not a valid topic name: 1 to 249 characters of "
-                          "A-Z a-z 0-9 . _ -")
+        return KafkaError(
+            Code.INVALID_TOPIC_EXCEPTION,
+            f"{name!r} is not a valid topic name: 1 to 249 characters of A-Z a-z 0-9 . _ -",
+        )
     return None
 
 
@@ -74,8 +76,9 @@ def auto_create(conn: Connection, name: str) -> TopicInfo | None:
     if not settings.auto_create_topics or name_error(name):
         return None
     try:
-        topic = conn.backend.create_topic(conn.principal, name, settings.num_partitions,
-                                          settings.log_retention_hours)
+        topic = conn.backend.create_topic(
+            conn.principal, name, settings.num_partitions, settings.log_retention_hours
+        )
     except KafkaError as exc:
         conn.listener.warn("auto-create", "auto-creating topic %r failed: %s", name, exc.message)
         return None
@@ -84,6 +87,7 @@ def auto_create(conn: Connection, name: str) -> TopicInfo | None:
 
 
 # -- ApiVersions, FindCoordinator ----------------------------------------------------------------
+
 
 async def handle_api_versions(conn: Connection, version: int, req) -> metadata.ApiVersionsResponse:
     return protocol.api_versions_response(version)
@@ -96,20 +100,43 @@ async def handle_find_coordinator(conn: Connection, version: int, req):
     answers = []
     for key in keys:
         if req.key_type != 0:
-            answers.append((key, Code.COORDINATOR_NOT_AVAILABLE, -1, "", -1,
-                            "transactions are not supported by OCI Streaming"))
+            answers.append(
+                (
+                    key,
+                    Code.COORDINATOR_NOT_AVAILABLE,
+                    -1,
+                    "",
+                    -1,
+                    "transactions are not supported by OCI Streaming",
+                )
+            )
         else:
             answers.append((key, Code.NONE, 0, host, port, None))
     if version >= 4:
-        return resp(version=version, throttle_time_ms=0, coordinators=[
-            resp.Coordinator(key=k, node_id=n, host=h, port=p, error_code=int(c), error_message=m)
-            for k, c, n, h, p, m in answers])
+        return resp(
+            version=version,
+            throttle_time_ms=0,
+            coordinators=[
+                resp.Coordinator(
+                    key=k, node_id=n, host=h, port=p, error_code=int(c), error_message=m
+                )
+                for k, c, n, h, p, m in answers
+            ],
+        )
     _, code, node, h, p, msg = answers[0]
-    return resp(version=version, throttle_time_ms=0, error_code=int(code), error_message=msg,
-                node_id=node, host=h, port=p)
+    return resp(
+        version=version,
+        throttle_time_ms=0,
+        error_code=int(code),
+        error_message=msg,
+        node_id=node,
+        host=h,
+        port=p,
+    )
 
 
 # -- Metadata ------------------------------------------------------------------------------------
+
 
 async def handle_metadata(conn: Connection, version: int, req) -> metadata.MetadataResponse:
     resp = metadata.MetadataResponse
@@ -134,19 +161,39 @@ async def handle_metadata(conn: Connection, version: int, req) -> metadata.Metad
             code = Code.LEADER_NOT_AVAILABLE
         else:
             code = Code.NONE
-        parts = [] if code else [
-            resp.MetadataResponseTopic.MetadataResponsePartition(
-                error_code=0, partition_index=p, leader_id=0, leader_epoch=0, replica_nodes=[0],
-                isr_nodes=[0], offline_replicas=[])
-            for p in range(topic.partitions)]
-        out.append(resp.MetadataResponseTopic(error_code=int(code), name=name, topic_id=None,
-                                              is_internal=False, partitions=parts))
-    return resp(version=version, throttle_time_ms=0,
-                brokers=[resp.MetadataResponseBroker(node_id=0, host=host, port=port, rack=None)],
-                cluster_id=conn.principal.pool_id, controller_id=0, topics=out)
+        parts = (
+            []
+            if code
+            else [
+                resp.MetadataResponseTopic.MetadataResponsePartition(
+                    error_code=0,
+                    partition_index=p,
+                    leader_id=0,
+                    leader_epoch=0,
+                    replica_nodes=[0],
+                    isr_nodes=[0],
+                    offline_replicas=[],
+                )
+                for p in range(topic.partitions)
+            ]
+        )
+        out.append(
+            resp.MetadataResponseTopic(
+                error_code=int(code), name=name, topic_id=None, is_internal=False, partitions=parts
+            )
+        )
+    return resp(
+        version=version,
+        throttle_time_ms=0,
+        brokers=[resp.MetadataResponseBroker(node_id=0, host=host, port=port, rack=None)],
+        cluster_id=conn.principal.pool_id,
+        controller_id=0,
+        topics=out,
+    )
 
 
 # -- CreateTopics --------------------------------------------------------------------------------
+
 
 def _retention_hours(configs, default: int) -> int:
     hours = default
@@ -157,19 +204,25 @@ def _retention_hours(configs, default: int) -> int:
             except (TypeError, ValueError):
                 ms = -1
             if ms % HOUR_MS or not 24 <= ms // HOUR_MS <= 168:
-                raise KafkaError(Code.INVALID_CONFIG,
-                                 f"retention.ms={c.value} is not possible on OCI Streaming: "
-                                 "retention is whole hours from 24 to 168 (86400000..604800000 ms).")
+                raise KafkaError(
+                    Code.INVALID_CONFIG,
+                    f"retention.ms={c.value} is not possible on OCI Streaming: "
+                    "retention is whole hours from 24 to 168 (86400000..604800000 ms).",
+                )
             hours = ms // HOUR_MS
         elif c.name == "cleanup.policy":
             if c.value != "delete":
-                raise KafkaError(Code.POLICY_VIOLATION,
-                                 f"cleanup.policy={c.value} is not supported: OCI Streaming has no "
-                                 "log compaction; use cleanup.policy=delete or leave it out.")
+                raise KafkaError(
+                    Code.POLICY_VIOLATION,
+                    f"cleanup.policy={c.value} is not supported: OCI Streaming has no "
+                    "log compaction; use cleanup.policy=delete or leave it out.",
+                )
         else:
-            raise KafkaError(Code.INVALID_CONFIG,
-                             f"topic config {c.name!r} is not supported by OCI Streaming; a stream "
-                             "takes only retention.ms (24..168 h) and cleanup.policy=delete.")
+            raise KafkaError(
+                Code.INVALID_CONFIG,
+                f"topic config {c.name!r} is not supported by OCI Streaming; a stream "
+                "takes only retention.ms (24..168 h) and cleanup.policy=delete.",
+            )
     return hours
 
 
@@ -180,16 +233,22 @@ def _create_one(conn: Connection, t, validate_only: bool) -> TopicInfo:
     settings = conn.backend.kafka_settings(conn.principal)
     partitions = settings.num_partitions if t.num_partitions == -1 else t.num_partitions
     if not 1 <= partitions <= MAX_PARTITIONS:
-        raise KafkaError(Code.INVALID_PARTITIONS,
-                         f"num_partitions must be 1..{MAX_PARTITIONS} (or -1 for the pool's "
-                         f"default, {settings.num_partitions}); got {t.num_partitions}.")
+        raise KafkaError(
+            Code.INVALID_PARTITIONS,
+            f"num_partitions must be 1..{MAX_PARTITIONS} (or -1 for the pool's "
+            f"default, {settings.num_partitions}); got {t.num_partitions}.",
+        )
     if t.replication_factor == 0 or not -1 <= t.replication_factor <= 3:
-        raise KafkaError(Code.INVALID_REPLICATION_FACTOR,
-                         f"replication_factor must be -1 or 1..3 (OCI replicates every stream "
-                         f"for you); got {t.replication_factor}.")
+        raise KafkaError(
+            Code.INVALID_REPLICATION_FACTOR,
+            f"replication_factor must be -1 or 1..3 (OCI replicates every stream "
+            f"for you); got {t.replication_factor}.",
+        )
     if t.assignments:
-        raise KafkaError(Code.INVALID_REQUEST, "manual replica assignments are not supported: "
-                         "OCI Streaming places partitions itself.")
+        raise KafkaError(
+            Code.INVALID_REQUEST,
+            "manual replica assignments are not supported: OCI Streaming places partitions itself.",
+        )
     hours = _retention_hours(t.configs, settings.log_retention_hours)
     if t.name in topic_map(conn):
         raise KafkaError.topic_exists(t.name, conn.principal.pool_id)
@@ -209,32 +268,54 @@ async def handle_create_topics(conn: Connection, version: int, req):
             info, code, msg = None, exc.code, exc.message
         else:
             conn.listener.count("topics.created")
-        configs = None if info is None else [
-            resp.CreatableTopicResult.CreatableTopicConfigs(
-                name=n, value=v, read_only=True, config_source=5, is_sensitive=False)
-            for n, v in topic_configs(info, conn.listener.limits.max_record_bytes).items()]
-        results.append(resp.CreatableTopicResult(
-            name=t.name, error_code=int(code), error_message=msg,
-            num_partitions=info.partitions if info else -1, replication_factor=1 if info else -1,
-            configs=configs))
+        configs = (
+            None
+            if info is None
+            else [
+                resp.CreatableTopicResult.CreatableTopicConfigs(
+                    name=n, value=v, read_only=True, config_source=5, is_sensitive=False
+                )
+                for n, v in topic_configs(info, conn.listener.limits.max_record_bytes).items()
+            ]
+        )
+        results.append(
+            resp.CreatableTopicResult(
+                name=t.name,
+                error_code=int(code),
+                error_message=msg,
+                num_partitions=info.partitions if info else -1,
+                replication_factor=1 if info else -1,
+                configs=configs,
+            )
+        )
     return resp(version=version, throttle_time_ms=0, topics=results)
 
 
 # -- DescribeConfigs -----------------------------------------------------------------------------
 
+
 def topic_configs(topic: TopicInfo, max_record_bytes: int) -> dict[str, str]:
     """What a stream's Kafka config comes to (read-only: OCI fixes them at creation)."""
-    return {"retention.ms": str(topic.retention_hours * HOUR_MS), "cleanup.policy": "delete",
-            "max.message.bytes": str(max_record_bytes), "message.timestamp.type": "CreateTime",
-            "compression.type": "producer", "min.insync.replicas": "2"}
+    return {
+        "retention.ms": str(topic.retention_hours * HOUR_MS),
+        "cleanup.policy": "delete",
+        "max.message.bytes": str(max_record_bytes),
+        "message.timestamp.type": "CreateTime",
+        "compression.type": "producer",
+        "min.insync.replicas": "2",
+    }
 
 
 def broker_configs(conn: Connection) -> dict[str, str]:
     s = conn.backend.kafka_settings(conn.principal)
-    return {"auto.create.topics.enable": str(s.auto_create_topics).lower(),
-            "num.partitions": str(s.num_partitions), "log.retention.hours": str(s.log_retention_hours),
-            "message.max.bytes": str(conn.listener.limits.max_record_bytes),
-            "default.replication.factor": "1", "offsets.topic.replication.factor": "1"}
+    return {
+        "auto.create.topics.enable": str(s.auto_create_topics).lower(),
+        "num.partitions": str(s.num_partitions),
+        "log.retention.hours": str(s.log_retention_hours),
+        "message.max.bytes": str(conn.listener.limits.max_record_bytes),
+        "default.replication.factor": "1",
+        "offsets.topic.replication.factor": "1",
+    }
 
 
 async def handle_describe_configs(conn: Connection, version: int, req):
@@ -247,24 +328,53 @@ async def handle_describe_configs(conn: Connection, version: int, req):
         if r.resource_type == 2:
             topic = topics.get(r.resource_name)
             if topic is None:
-                code, msg = Code.UNKNOWN_TOPIC_OR_PARTITION, f"no stream named {r.resource_name!r} in this pool"
+                code, msg = (
+                    Code.UNKNOWN_TOPIC_OR_PARTITION,
+                    f"no stream named {r.resource_name!r} in this pool",
+                )
             else:
                 values = topic_configs(topic, conn.listener.limits.max_record_bytes)
         elif r.resource_type == 4 and r.resource_name in ("0", ""):
             values, source = broker_configs(conn), 4
         else:
-            code, msg = Code.INVALID_REQUEST, (f"only topics and broker '0' can be described; "
-                                               f"not resource type {r.resource_type} {r.resource_name!r}")
+            code, msg = (
+                Code.INVALID_REQUEST,
+                (
+                    f"only topics and broker '0' can be described; "
+                    f"not resource type {r.resource_type} {r.resource_name!r}"
+                ),
+            )
         keys = r.configuration_keys
-        configs = [result_cls.DescribeConfigsResourceResult(
-            name=n, value=v, read_only=True, config_source=source, is_sensitive=False,
-            synonyms=[], config_type=0, documentation=None)
-            for n, v in values.items() if keys is None or n in keys]
-        results.append(result_cls(error_code=int(code), error_message=msg,
-                                  resource_type=r.resource_type, resource_name=r.resource_name,
-                                  configs=configs))
+        configs = [
+            result_cls.DescribeConfigsResourceResult(
+                name=n,
+                value=v,
+                read_only=True,
+                config_source=source,
+                is_sensitive=False,
+                synonyms=[],
+                config_type=0,
+                documentation=None,
+            )
+            for n, v in values.items()
+            if keys is None or n in keys
+        ]
+        results.append(
+            result_cls(
+                error_code=int(code),
+                error_message=msg,
+                resource_type=r.resource_type,
+                resource_name=r.resource_name,
+                configs=configs,
+            )
+        )
     return resp(version=version, throttle_time_ms=0, results=results)
 
 
-HANDLERS = {18: handle_api_versions, 10: handle_find_coordinator, 3: handle_metadata,
-            19: handle_create_topics, 32: handle_describe_configs}
+HANDLERS = {
+    18: handle_api_versions,
+    10: handle_find_coordinator,
+    3: handle_metadata,
+    19: handle_create_topics,
+    32: handle_describe_configs,
+}

@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 #: Stream lifecycle states as OCI names them.  Only ACTIVE streams take and give records.
-ACTIVE, CREATING, DELETING, DELETED, UPDATING = "ACTIVE", "CREATING", "DELETING", "DELETED", "UPDATING"
+ACTIVE, CREATING, DELETING, DELETED, UPDATING = (
+    "ACTIVE",
+    "CREATING",
+    "DELETING",
+    "DELETED",
+    "UPDATING",
+)
 
 CREATE_TIME, LOG_APPEND_TIME = 0, 1
 
@@ -174,8 +180,9 @@ class Backend(Protocol):
         """The pool's current ``kafkaSettings``."""
         ...
 
-    def create_topic(self, principal: Principal, name: str, partitions: int,
-                     retention_hours: int) -> TopicInfo:
+    def create_topic(
+        self, principal: Principal, name: str, partitions: int, retention_hours: int
+    ) -> TopicInfo:
         """Create a stream in the pool (CreateTopics, or auto-creation).
 
         Arguments are already validated by the listener (name 1..249 chars of
@@ -187,8 +194,7 @@ class Backend(Protocol):
 
     # -- the log --------------------------------------------------------------------------
 
-    def append(self, stream_id: str, partition: int,
-               records: Sequence[ProducedRecord]) -> Appended:
+    def append(self, stream_id: str, partition: int, records: Sequence[ProducedRecord]) -> Appended:
         """Append ``records`` (at least one) to an ACTIVE stream's partition, atomically and
         with consecutive offsets; durable when it returns (an acknowledged produce survives
         SIGKILL).  Keep each record's key, value, headers and producer timestamp for Kafka
@@ -209,15 +215,17 @@ class Backend(Protocol):
         offset to be written.  Records ``log_start <= offset < high_watermark`` exist."""
         ...
 
-    def read(self, stream_id: str, partition: int, offset: int,
-             max_bytes: int) -> list[StoredRecord]:
+    def read(
+        self, stream_id: str, partition: int, offset: int, max_bytes: int
+    ) -> list[StoredRecord]:
         """Records from ``offset`` (>= log start) in offset order: at least one when
         ``offset < high_watermark``, then more while the sum of :attr:`StoredRecord.size`
         stays within ``max_bytes``."""
         ...
 
-    def offset_for_timestamp(self, stream_id: str, partition: int,
-                             timestamp: int) -> tuple[int, int] | None:
+    def offset_for_timestamp(
+        self, stream_id: str, partition: int, timestamp: int
+    ) -> tuple[int, int] | None:
         """``(offset, timestamp)`` of the first retained record whose Kafka timestamp (as
         :meth:`read` returns it) is >= ``timestamp``; None when there is none."""
         ...
@@ -230,14 +238,19 @@ class Backend(Protocol):
 
     # -- Kafka consumer groups ------------------------------------------------------------
 
-    def commit_offsets(self, principal: Principal, group_id: str,
-                       offsets: Mapping[StreamPartition, CommittedOffset]) -> None:
+    def commit_offsets(
+        self,
+        principal: Principal,
+        group_id: str,
+        offsets: Mapping[StreamPartition, CommittedOffset],
+    ) -> None:
         """Store a Kafka group's committed offsets (durably: they survive a restart).  Kafka
         groups are their own namespace per pool, apart from REST consumer groups."""
         ...
 
-    def committed_offsets(self, principal: Principal,
-                          group_id: str) -> dict[StreamPartition, CommittedOffset]:
+    def committed_offsets(
+        self, principal: Principal, group_id: str
+    ) -> dict[StreamPartition, CommittedOffset]:
         """Every committed offset of the group, for streams that still exist."""
         ...
 

@@ -52,8 +52,9 @@ class CloseConnection(Exception):
 class Connection:
     """State of one client connection; handlers read and set its public attributes."""
 
-    def __init__(self, listener: KafkaListener, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self, listener: KafkaListener, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         self.listener = listener
         self.backend = listener.backend
         self.reader, self.writer = reader, writer
@@ -92,15 +93,17 @@ class Connection:
         except CloseConnection:
             pass
         except MalformedRequest as exc:
-            self.listener.warn("malformed", "closing %s (client %r): %s", self.peer,
-                               self.client_id, exc)
+            self.listener.warn(
+                "malformed", "closing %s (client %r): %s", self.peer, self.client_id, exc
+            )
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, OSError):
             pass
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - one connection's bug must not stop the listener
-            self.listener.warn("internal", "internal error on %s; closing it", self.peer,
-                               exc_info=True)
+            self.listener.warn(
+                "internal", "internal error on %s; closing it", self.peer, exc_info=True
+            )
         finally:
             self.writer.close()
 
@@ -124,7 +127,9 @@ class Connection:
             head = await asyncio.wait_for(self.reader.readexactly(4), idle_timeout)
         except asyncio.IncompleteReadError as exc:
             if exc.partial:
-                self.listener.warn("truncated", "%s closed in the middle of a frame size", self.peer)
+                self.listener.warn(
+                    "truncated", "%s closed in the middle of a frame size", self.peer
+                )
             return None
         except TimeoutError:
             what = "idle" if self.principal else "unauthenticated"
@@ -132,19 +137,34 @@ class Connection:
             return None
         (size,) = struct.unpack(">i", head)
         if size < 10 or size > lim.max_frame_bytes:
-            self.listener.warn("frame-size", "closing %s: frame size %d is outside 10..%d bytes "
-                               "(not a Kafka client, or TLS/plaintext mismatch?)", self.peer, size,
-                               lim.max_frame_bytes)
+            self.listener.warn(
+                "frame-size",
+                "closing %s: frame size %d is outside 10..%d bytes "
+                "(not a Kafka client, or TLS/plaintext mismatch?)",
+                self.peer,
+                size,
+                lim.max_frame_bytes,
+            )
             return None
         try:
             return await asyncio.wait_for(self.reader.readexactly(size), lim.frame_timeout_s)
         except asyncio.IncompleteReadError as exc:
-            self.listener.warn("truncated", "%s closed after %d of a %d-byte frame", self.peer,
-                               len(exc.partial), size)
+            self.listener.warn(
+                "truncated",
+                "%s closed after %d of a %d-byte frame",
+                self.peer,
+                len(exc.partial),
+                size,
+            )
             return None
         except TimeoutError:
-            self.listener.warn("slow-frame", "closing %s: a %d-byte frame did not arrive within "
-                               "%.0f s", self.peer, size, lim.frame_timeout_s)
+            self.listener.warn(
+                "slow-frame",
+                "closing %s: a %d-byte frame did not arrive within %.0f s",
+                self.peer,
+                size,
+                lim.frame_timeout_s,
+            )
             return None
 
     async def _handle(self, frame: bytes) -> bytes | None:
@@ -157,13 +177,23 @@ class Connection:
         if not protocol.supported(key, version):
             api = protocol.APIS.get(key)
             what = f"{api.name} v{version}" if api else f"API key {key} v{version}"
-            self.listener.warn(f"unsupported.{key}", "closing %s (client %r): %s is not supported "
-                               "by localoci", self.peer, self.client_id, what)
+            self.listener.warn(
+                f"unsupported.{key}",
+                "closing %s (client %r): %s is not supported by localoci",
+                self.peer,
+                self.client_id,
+                what,
+            )
             raise CloseConnection
         if self.principal is None and key not in protocol.PRE_AUTH:
-            self.listener.warn("pre-auth", "closing %s (client %r): %s before SASL "
-                               "authentication (is security.protocol SASL_SSL/SASL_PLAINTEXT?)",
-                               self.peer, self.client_id, protocol.APIS[key].name)
+            self.listener.warn(
+                "pre-auth",
+                "closing %s (client %r): %s before SASL "
+                "authentication (is security.protocol SASL_SSL/SASL_PLAINTEXT?)",
+                self.peer,
+                self.client_id,
+                protocol.APIS[key].name,
+            )
             raise CloseConnection
         request = protocol.decode_body(header, frame)
         handler = self.listener.handlers[key]
@@ -184,13 +214,23 @@ class Connection:
                 raise AuthenticationFailed.duplicate_streams(principal.pool_id, dupes)
         except AuthenticationFailed as exc:
             self.listener.count("auth.failed")
-            self.listener.warn(f"auth.{exc.part}", "authentication failed on %s (client %r): %s",
-                               self.peer, self.client_id, exc.message)
+            self.listener.warn(
+                f"auth.{exc.part}",
+                "authentication failed on %s (client %r): %s",
+                self.peer,
+                self.client_id,
+                exc.message,
+            )
             return exc
         self.principal, self.sasl_state = principal, AUTHENTICATED
         self.listener.count("auth.ok")
-        log.debug("%s authenticated as %s/%s for pool %s", self.peer, principal.tenancy,
-                  principal.user, principal.pool_id)
+        log.debug(
+            "%s authenticated as %s/%s for pool %s",
+            self.peer,
+            principal.tenancy,
+            principal.user,
+            principal.pool_id,
+        )
         return None
 
     async def _raw_token(self, frame: bytes) -> None:

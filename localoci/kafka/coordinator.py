@@ -33,7 +33,12 @@ from dataclasses import dataclass, field
 from .errors import Code
 
 EMPTY, PREPARING, COMPLETING, STABLE, DEAD = (
-    "Empty", "PreparingRebalance", "CompletingRebalance", "Stable", "Dead")
+    "Empty",
+    "PreparingRebalance",
+    "CompletingRebalance",
+    "Stable",
+    "Dead",
+)
 
 
 @dataclass
@@ -90,8 +95,13 @@ class SyncResult:
 class Coordinator:
     """Classic-protocol groups for every pool.  ``start()`` runs the session reaper."""
 
-    def __init__(self, *, min_session_ms: int = 6_000, max_session_ms: int = 1_800_000,
-                 initial_rebalance_delay_ms: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        min_session_ms: int = 6_000,
+        max_session_ms: int = 1_800_000,
+        initial_rebalance_delay_ms: int = 0,
+    ) -> None:
         self.min_session_ms = min_session_ms
         self.max_session_ms = max_session_ms
         self.initial_delay_s = initial_rebalance_delay_ms / 1000
@@ -111,8 +121,11 @@ class Coordinator:
             if g.timer:
                 g.timer.cancel()
             for m in g.members.values():
-                self._resolve(m, JoinResult(Code.COORDINATOR_NOT_AVAILABLE),
-                              SyncResult(Code.COORDINATOR_NOT_AVAILABLE))
+                self._resolve(
+                    m,
+                    JoinResult(Code.COORDINATOR_NOT_AVAILABLE),
+                    SyncResult(Code.COORDINATOR_NOT_AVAILABLE),
+                )
 
     @staticmethod
     def _now() -> float:
@@ -128,8 +141,11 @@ class Coordinator:
         on the coordinator, not failing to heartbeat, and are kept)."""
         now = self._now()
         for g in list(self.groups.values()):
-            gone = [m for m in g.members.values()
-                    if now > m.deadline and m.join_future is None and m.sync_future is None]
+            gone = [
+                m
+                for m in g.members.values()
+                if now > m.deadline and m.join_future is None and m.sync_future is None
+            ]
             for m in gone:
                 self._remove(g, m, Code.UNKNOWN_MEMBER_ID)
             if gone:
@@ -140,10 +156,20 @@ class Coordinator:
     def group(self, pool_id: str, group_id: str) -> Group | None:
         return self.groups.get((pool_id, group_id))
 
-    async def join(self, pool_id: str, group_id: str, member_id: str, *, client_id: str,
-                   client_host: str, session_timeout_ms: int, rebalance_timeout_ms: int,
-                   protocol_type: str, protocols: list[tuple[str, bytes]],
-                   group_instance_id: str | None = None) -> JoinResult:
+    async def join(
+        self,
+        pool_id: str,
+        group_id: str,
+        member_id: str,
+        *,
+        client_id: str,
+        client_host: str,
+        session_timeout_ms: int,
+        rebalance_timeout_ms: int,
+        protocol_type: str,
+        protocols: list[tuple[str, bytes]],
+        group_instance_id: str | None = None,
+    ) -> JoinResult:
         if not group_id:
             return JoinResult(Code.INVALID_GROUP_ID)
         if not self.min_session_ms <= session_timeout_ms <= self.max_session_ms:
@@ -151,16 +177,27 @@ class Coordinator:
         g = self.groups.setdefault((pool_id, group_id), Group(pool_id, group_id))
         names = {n for n, _ in protocols}
         others = [o for mid, o in g.members.items() if mid != member_id]
-        common = set.intersection(*({n for n, _ in o.protocols} for o in others)) if others else names
+        common = (
+            set.intersection(*({n for n, _ in o.protocols} for o in others)) if others else names
+        )
         if not names or (others and protocol_type != g.protocol_type) or not names & common:
             return JoinResult(Code.INCONSISTENT_GROUP_PROTOCOL)
         if member_id and member_id not in g.members:
             return JoinResult(Code.UNKNOWN_MEMBER_ID)
-        rebalance_timeout_ms = rebalance_timeout_ms if rebalance_timeout_ms > 0 else session_timeout_ms
+        rebalance_timeout_ms = (
+            rebalance_timeout_ms if rebalance_timeout_ms > 0 else session_timeout_ms
+        )
         if not member_id:
             member_id = f"{client_id or 'member'}-{uuid.uuid4()}"
-            g.members[member_id] = Member(member_id, client_id, client_host, session_timeout_ms,
-                                          rebalance_timeout_ms, list(protocols), group_instance_id)
+            g.members[member_id] = Member(
+                member_id,
+                client_id,
+                client_host,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                list(protocols),
+                group_instance_id,
+            )
         m = g.members[member_id]
         m.session_timeout_ms, m.rebalance_timeout_ms = session_timeout_ms, rebalance_timeout_ms
         m.protocols = list(protocols)
@@ -213,8 +250,12 @@ class Coordinator:
             self._to_empty(g)
 
     def _maybe_complete(self, g: Group) -> None:
-        if (g.state == PREPARING and not g.delaying and g.members
-                and all(m.join_future is not None for m in g.members.values())):
+        if (
+            g.state == PREPARING
+            and not g.delaying
+            and g.members
+            and all(m.join_future is not None for m in g.members.values())
+        ):
             self._complete(g)
 
     def _complete(self, g: Group) -> None:
@@ -230,25 +271,44 @@ class Coordinator:
         if g.leader not in g.members:
             g.leader = members[0].member_id
         g.state = COMPLETING
-        everyone = tuple((m.member_id, m.group_instance_id, m.metadata(g.protocol)) for m in members)
+        everyone = tuple(
+            (m.member_id, m.group_instance_id, m.metadata(g.protocol)) for m in members
+        )
         now = self._now()
         for m in members:
             m.assignment = b""
             m.deadline = now + m.session_timeout_ms / 1000
             if m.join_future and not m.join_future.done():
-                m.join_future.set_result(JoinResult(
-                    Code.NONE, g.generation, g.protocol_type, g.protocol, g.leader, m.member_id,
-                    everyone if m.member_id == g.leader else ()))
+                m.join_future.set_result(
+                    JoinResult(
+                        Code.NONE,
+                        g.generation,
+                        g.protocol_type,
+                        g.protocol,
+                        g.leader,
+                        m.member_id,
+                        everyone if m.member_id == g.leader else (),
+                    )
+                )
 
-    async def sync(self, pool_id: str, group_id: str, member_id: str, generation: int,
-                   assignments: dict[str, bytes], protocol_type: str | None = None,
-                   protocol: str | None = None) -> SyncResult:
+    async def sync(
+        self,
+        pool_id: str,
+        group_id: str,
+        member_id: str,
+        generation: int,
+        assignments: dict[str, bytes],
+        protocol_type: str | None = None,
+        protocol: str | None = None,
+    ) -> SyncResult:
         g = self.group(pool_id, group_id)
         if g is None or member_id not in g.members:
             return SyncResult(Code.UNKNOWN_MEMBER_ID)
         if generation != g.generation:
             return SyncResult(Code.ILLEGAL_GENERATION)
-        if (protocol_type and protocol_type != g.protocol_type) or (protocol and protocol != g.protocol):
+        if (protocol_type and protocol_type != g.protocol_type) or (
+            protocol and protocol != g.protocol
+        ):
             return SyncResult(Code.INCONSISTENT_GROUP_PROTOCOL)
         m = g.members[member_id]
         m.deadline = self._now() + m.session_timeout_ms / 1000
@@ -264,7 +324,8 @@ class Coordinator:
             for other in g.members.values():
                 if other.sync_future and not other.sync_future.done():
                     other.sync_future.set_result(
-                        SyncResult(Code.NONE, other.assignment, g.protocol_type, g.protocol))
+                        SyncResult(Code.NONE, other.assignment, g.protocol_type, g.protocol)
+                    )
         try:
             return await fut
         finally:

@@ -67,16 +67,20 @@ class KafkaError(Exception):
 
     @classmethod
     def topic_exists(cls, name: str, pool_id: str) -> KafkaError:
-        return cls(Code.TOPIC_ALREADY_EXISTS,
-                   f"a stream named {name!r} already exists in stream pool {pool_id}; "
-                   "stream names are unique within a pool.")
+        return cls(
+            Code.TOPIC_ALREADY_EXISTS,
+            f"a stream named {name!r} already exists in stream pool {pool_id}; "
+            "stream names are unique within a pool.",
+        )
 
     @classmethod
     def partitions_limit(cls, wanted: int, available: int) -> KafkaError:
-        return cls(Code.POLICY_VIOLATION,
-                   f"creating {wanted} partitions would exceed the tenancy's partition limit "
-                   f"({available} left); delete streams you no longer need or ask for fewer "
-                   "partitions.")
+        return cls(
+            Code.POLICY_VIOLATION,
+            f"creating {wanted} partitions would exceed the tenancy's partition limit "
+            f"({available} left); delete streams you no longer need or ask for fewer "
+            "partitions.",
+        )
 
 
 class AuthenticationFailed(KafkaError):
@@ -91,31 +95,49 @@ class AuthenticationFailed(KafkaError):
 
     @classmethod
     def unknown_tenancy(cls, name: str) -> AuthenticationFailed:
-        return cls("tenancy", f"no tenancy is named {name!r}. The first part of the username is "
-                   "the tenancy's name (not its OCID).")
+        return cls(
+            "tenancy",
+            f"no tenancy is named {name!r}. The first part of the username is "
+            "the tenancy's name (not its OCID).",
+        )
 
     @classmethod
     def unknown_domain(cls, domain: str, tenancy: str) -> AuthenticationFailed:
-        return cls("domain", f"tenancy {tenancy!r} has no identity domain named {domain!r}. "
-                   "Use tenancyName/userName/streamPoolId, or the domain's name as the second part.")
+        return cls(
+            "domain",
+            f"tenancy {tenancy!r} has no identity domain named {domain!r}. "
+            "Use tenancyName/userName/streamPoolId, or the domain's name as the second part.",
+        )
 
     @classmethod
     def unknown_user(cls, user: str, tenancy: str) -> AuthenticationFailed:
-        return cls("user", f"tenancy {tenancy!r} has no user named {user!r}. The user part is the "
-                   "user's name (not its OCID).")
+        return cls(
+            "user",
+            f"tenancy {tenancy!r} has no user named {user!r}. The user part is the "
+            "user's name (not its OCID).",
+        )
 
     @classmethod
     def unknown_pool(cls, pool_id: str, tenancy: str) -> AuthenticationFailed:
-        return cls("pool", f"no active stream pool {pool_id} in tenancy {tenancy!r}. The last part "
-                   "of the username is the stream pool's OCID (the pool's Kafka settings show it).")
+        return cls(
+            "pool",
+            f"no active stream pool {pool_id} in tenancy {tenancy!r}. The last part "
+            "of the username is the stream pool's OCID (the pool's Kafka settings show it).",
+        )
 
     @classmethod
     def bad_token(cls, user: str) -> AuthenticationFailed:
-        return cls("token", f"the password is not an auth token of user {user!r}. Create one "
-                   "(Identity CreateAuthToken) and use its token value as the SASL password.")
+        return cls(
+            "token",
+            f"the password is not an auth token of user {user!r}. Create one "
+            "(Identity CreateAuthToken) and use its token value as the SASL password.",
+        )
 
     @classmethod
     def duplicate_streams(cls, pool_id: str, names: list[str]) -> AuthenticationFailed:
-        return cls("streams", f"stream pool {pool_id} has more than one stream named "
-                   f"{', '.join(repr(n) for n in names)}; Kafka topics need unique names. "
-                   "Delete or move the duplicates.")
+        return cls(
+            "streams",
+            f"stream pool {pool_id} has more than one stream named "
+            f"{', '.join(repr(n) for n in names)}; Kafka topics need unique names. "
+            "Delete or move the duplicates.",
+        )

@@ -39,17 +39,17 @@ Handler = Callable[[Connection, int, object], Awaitable[object]]
 class ListenerLimits:
     """Bounds the listener keeps (``max_record_bytes`` is OCI's; the rest are localoci's)."""
 
-    max_record_bytes: int = MIB          # OCI: 1 MiB per message (key + value)
-    max_frame_bytes: int = 8 * MIB       # a bigger request closes the connection
-    max_batch_bytes: int = 16 * MIB      # decompressed size of one incoming batch
-    fetch_max_bytes: int = 8 * MIB       # per Fetch response, whatever the client asks
-    fetch_max_wait_ms: int = 500         # long-poll cap
+    max_record_bytes: int = MIB  # OCI: 1 MiB per message (key + value)
+    max_frame_bytes: int = 8 * MIB  # a bigger request closes the connection
+    max_batch_bytes: int = 16 * MIB  # decompressed size of one incoming batch
+    fetch_max_bytes: int = 8 * MIB  # per Fetch response, whatever the client asks
+    fetch_max_wait_ms: int = 500  # long-poll cap
     max_connections: int = 4096
-    idle_timeout_s: float = 600.0        # Kafka's connections.max.idle.ms
-    auth_timeout_s: float = 30.0         # to complete SASL after connecting
-    frame_timeout_s: float = 30.0        # for a frame to arrive once its size is read
-    close_delay_s: float = 0.5           # after a refusal, before closing (Kafka: 100 ms)
-    warn_every_s: float = 10.0           # one warning per kind per this many seconds
+    idle_timeout_s: float = 600.0  # Kafka's connections.max.idle.ms
+    auth_timeout_s: float = 30.0  # to complete SASL after connecting
+    frame_timeout_s: float = 30.0  # for a frame to arrive once its size is read
+    close_delay_s: float = 0.5  # after a refusal, before closing (Kafka: 100 ms)
+    warn_every_s: float = 10.0  # one warning per kind per this many seconds
 
 
 class AppendWatch:
@@ -105,11 +105,19 @@ class KafkaListener:
     no-auth server, as REST's switch).  ``advertised_host`` is the name Metadata gives
     clients to reconnect to (default: ``host``); under TLS it must be in the certificate."""
 
-    def __init__(self, backend: Backend, host: str = "127.0.0.1", port: int = 0, *,
-                 ssl_context: ssl.SSLContext | None = None, sasl: bool = True,
-                 principal: Principal | None = None, advertised_host: str | None = None,
-                 limits: ListenerLimits | None = None,
-                 coordinator: Coordinator | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        sasl: bool = True,
+        principal: Principal | None = None,
+        advertised_host: str | None = None,
+        limits: ListenerLimits | None = None,
+        coordinator: Coordinator | None = None,
+    ) -> None:
         if not sasl and principal is None:
             raise ValueError("sasl=False needs the principal every connection acts as")
         self.backend = backend
@@ -122,7 +130,11 @@ class KafkaListener:
         self.coordinator = coordinator or Coordinator()
         self.appends = AppendWatch()
         self.handlers: dict[int, Handler] = {
-            **sasl_handlers(), **api_meta.HANDLERS, **api_data.HANDLERS, **api_groups.HANDLERS}
+            **sasl_handlers(),
+            **api_meta.HANDLERS,
+            **api_data.HANDLERS,
+            **api_groups.HANDLERS,
+        }
         self.counters: Counter[str] = Counter()
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -137,8 +149,13 @@ class KafkaListener:
         self._unwatch = self.backend.watch_appends(self.appends.notify)
         self.coordinator.start()
         self._server = await asyncio.start_server(
-            self._accept, self.host, self.port, ssl=self.ssl_context,
-            ssl_handshake_timeout=10.0 if self.ssl_context else None, backlog=1024)
+            self._accept,
+            self.host,
+            self.port,
+            ssl=self.ssl_context,
+            ssl_handshake_timeout=10.0 if self.ssl_context else None,
+            backlog=1024,
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("Kafka listener on %s:%d (%s)", self.host, self.port, self.security_protocol)
 
@@ -174,16 +191,20 @@ class KafkaListener:
 
     @property
     def security_protocol(self) -> str:
-        return ("SASL_SSL" if self.ssl_context else "SASL_PLAINTEXT") if self.sasl else (
-            "SSL" if self.ssl_context else "PLAINTEXT")
+        return (
+            ("SASL_SSL" if self.ssl_context else "SASL_PLAINTEXT")
+            if self.sasl
+            else ("SSL" if self.ssl_context else "PLAINTEXT")
+        )
 
     # -- connections ----------------------------------------------------------------------------
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if len(self._tasks) >= self.limits.max_connections:
-            self.warn("connections", "refusing a connection: %d are open (the limit)",
-                      len(self._tasks))
+            self.warn(
+                "connections", "refusing a connection: %d are open (the limit)", len(self._tasks)
+            )
             writer.close()
             return
         self._tasks.add(task)

@@ -78,9 +78,15 @@ class _Bucket:
 class MemoryBackend:
     """Everything in dicts.  ``limits=False`` turns the write budget off."""
 
-    def __init__(self, *, limits: bool = True, write_bytes_per_second: int = MIB,
-                 max_partitions: int = 200, creating_s: float = 0.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        limits: bool = True,
+        write_bytes_per_second: int = MIB,
+        max_partitions: int = 200,
+        creating_s: float = 0.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.limits = limits
         self.rate = write_bytes_per_second
         self.max_partitions = max_partitions
@@ -101,17 +107,41 @@ class MemoryBackend:
         if domain:
             self.domains.setdefault(tenancy, set()).add(domain)
 
-    def add_pool(self, tenancy: str, *, auto_create: bool = False, num_partitions: int = 1,
-                 retention_hours: int = 24) -> str:
-        pool = _Pool(_ocid("streampool"), tenancy,
-                     KafkaSettings(auto_create, num_partitions, retention_hours))
+    def add_pool(
+        self,
+        tenancy: str,
+        *,
+        auto_create: bool = False,
+        num_partitions: int = 1,
+        retention_hours: int = 24,
+    ) -> str:
+        pool = _Pool(
+            _ocid("streampool"),
+            tenancy,
+            KafkaSettings(auto_create, num_partitions, retention_hours),
+        )
         self.pools[pool.id] = pool
         return pool.id
 
-    def add_stream(self, pool_id: str, name: str, partitions: int = 1, *,
-                   retention_hours: int = 24, state: str = ACTIVE) -> str:
-        s = _Stream(_ocid("stream"), name, pool_id, partitions, retention_hours, state,
-                    logs=[[] for _ in range(partitions)], log_start=[0] * partitions)
+    def add_stream(
+        self,
+        pool_id: str,
+        name: str,
+        partitions: int = 1,
+        *,
+        retention_hours: int = 24,
+        state: str = ACTIVE,
+    ) -> str:
+        s = _Stream(
+            _ocid("stream"),
+            name,
+            pool_id,
+            partitions,
+            retention_hours,
+            state,
+            logs=[[] for _ in range(partitions)],
+            log_start=[0] * partitions,
+        )
         self.streams[s.id] = s
         return s.id
 
@@ -136,8 +166,9 @@ class MemoryBackend:
         """What PutMessages stores: no headers, the append time as LogAppendTime."""
         s = self._data_stream(stream_id)
         offset = s.log_start[partition] + len(s.logs[partition])
-        s.logs[partition].append(StoredRecord(offset, int(self.clock() * 1000), key, value, (),
-                                              LOG_APPEND_TIME))
+        s.logs[partition].append(
+            StoredRecord(offset, int(self.clock() * 1000), key, value, (), LOG_APPEND_TIME)
+        )
         self._notify(stream_id, partition)
         return offset
 
@@ -167,22 +198,30 @@ class MemoryBackend:
         return s
 
     def topics(self, principal: Principal) -> list[TopicInfo]:
-        return [TopicInfo(s.name, s.id, s.partitions, s.state, s.retention_hours)
-                for s in map(self._settle, self.streams.values())
-                if s.pool_id == principal.pool_id and s.state != DELETED]
+        return [
+            TopicInfo(s.name, s.id, s.partitions, s.state, s.retention_hours)
+            for s in map(self._settle, self.streams.values())
+            if s.pool_id == principal.pool_id and s.state != DELETED
+        ]
 
     def kafka_settings(self, principal: Principal) -> KafkaSettings:
         return self.pools[principal.pool_id].settings
 
-    def create_topic(self, principal: Principal, name: str, partitions: int,
-                     retention_hours: int) -> TopicInfo:
+    def create_topic(
+        self, principal: Principal, name: str, partitions: int, retention_hours: int
+    ) -> TopicInfo:
         if any(t.name == name for t in self.topics(principal)):
             raise KafkaError.topic_exists(name, principal.pool_id)
         used = sum(s.partitions for s in self.streams.values() if s.state != DELETED)
         if used + partitions > self.max_partitions:
             raise KafkaError.partitions_limit(partitions, self.max_partitions - used)
-        sid = self.add_stream(principal.pool_id, name, partitions, retention_hours=retention_hours,
-                              state=CREATING if self.creating_s else ACTIVE)
+        sid = self.add_stream(
+            principal.pool_id,
+            name,
+            partitions,
+            retention_hours=retention_hours,
+            state=CREATING if self.creating_s else ACTIVE,
+        )
         if self.creating_s:
             self.streams[sid].ready_at = time.monotonic() + self.creating_s
         s = self.streams[sid]
@@ -195,8 +234,7 @@ class MemoryBackend:
         assert s.state not in (CREATING, DELETED), f"stream {stream_id} is {s.state}"
         return s
 
-    def append(self, stream_id: str, partition: int,
-               records: Sequence[ProducedRecord]) -> Appended:
+    def append(self, stream_id: str, partition: int, records: Sequence[ProducedRecord]) -> Appended:
         assert records
         s = self._data_stream(stream_id)
         log = s.logs[partition]
@@ -221,22 +259,24 @@ class MemoryBackend:
         s = self.streams[stream_id]
         return s.log_start[partition], s.log_start[partition] + len(s.logs[partition])
 
-    def read(self, stream_id: str, partition: int, offset: int,
-             max_bytes: int) -> list[StoredRecord]:
+    def read(
+        self, stream_id: str, partition: int, offset: int, max_bytes: int
+    ) -> list[StoredRecord]:
         s = self.streams[stream_id]
         log = s.logs[partition]
         i = offset - s.log_start[partition]
         out: list[StoredRecord] = []
         size = 0
-        for r in log[max(i, 0):]:
+        for r in log[max(i, 0) :]:
             if out and size + r.size > max_bytes:
                 break
             out.append(r)
             size += r.size
         return out
 
-    def offset_for_timestamp(self, stream_id: str, partition: int,
-                             timestamp: int) -> tuple[int, int] | None:
+    def offset_for_timestamp(
+        self, stream_id: str, partition: int, timestamp: int
+    ) -> tuple[int, int] | None:
         for r in self.streams[stream_id].logs[partition]:
             if r.timestamp >= timestamp:
                 return r.offset, r.timestamp
@@ -252,15 +292,23 @@ class MemoryBackend:
 
     # -- the seam: Kafka group offsets ----------------------------------------------------------
 
-    def commit_offsets(self, principal: Principal, group_id: str,
-                       offsets: Mapping[StreamPartition, CommittedOffset]) -> None:
+    def commit_offsets(
+        self,
+        principal: Principal,
+        group_id: str,
+        offsets: Mapping[StreamPartition, CommittedOffset],
+    ) -> None:
         self.offsets.setdefault((principal.pool_id, group_id), {}).update(offsets)
 
-    def committed_offsets(self, principal: Principal,
-                          group_id: str) -> dict[StreamPartition, CommittedOffset]:
+    def committed_offsets(
+        self, principal: Principal, group_id: str
+    ) -> dict[StreamPartition, CommittedOffset]:
         live = {sid for sid, s in self.streams.items() if s.state != DELETED}
-        return {sp: c for sp, c in self.offsets.get((principal.pool_id, group_id), {}).items()
-                if sp.stream_id in live}
+        return {
+            sp: c
+            for sp, c in self.offsets.get((principal.pool_id, group_id), {}).items()
+            if sp.stream_id in live
+        }
 
     def offset_groups(self, principal: Principal) -> list[str]:
         return sorted(g for (p, g), offs in self.offsets.items() if p == principal.pool_id and offs)

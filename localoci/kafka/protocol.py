@@ -40,26 +40,29 @@ def _api(req: type[ApiMessage], resp: type[ApiMessage], lo: int, hi: int) -> Api
 
 
 #: What localoci advertises in ApiVersions, by API key.
-APIS: dict[int, Api] = {a.key: a for a in (
-    _api(producer.ProduceRequest, producer.ProduceResponse, 3, 9),
-    _api(consumer.FetchRequest, consumer.FetchResponse, 4, 12),
-    _api(consumer.ListOffsetsRequest, consumer.ListOffsetsResponse, 1, 6),
-    _api(metadata.MetadataRequest, metadata.MetadataResponse, 0, 12),
-    _api(consumer.OffsetCommitRequest, consumer.OffsetCommitResponse, 2, 8),
-    _api(consumer.OffsetFetchRequest, consumer.OffsetFetchResponse, 1, 8),
-    _api(metadata.FindCoordinatorRequest, metadata.FindCoordinatorResponse, 0, 4),
-    _api(consumer.JoinGroupRequest, consumer.JoinGroupResponse, 0, 7),
-    _api(consumer.HeartbeatRequest, consumer.HeartbeatResponse, 0, 4),
-    _api(consumer.LeaveGroupRequest, consumer.LeaveGroupResponse, 0, 4),
-    _api(consumer.SyncGroupRequest, consumer.SyncGroupResponse, 0, 5),
-    _api(admin.DescribeGroupsRequest, admin.DescribeGroupsResponse, 0, 5),
-    _api(admin.ListGroupsRequest, admin.ListGroupsResponse, 0, 4),
-    _api(sasl.SaslHandshakeRequest, sasl.SaslHandshakeResponse, 0, 1),
-    _api(metadata.ApiVersionsRequest, metadata.ApiVersionsResponse, 0, 3),
-    _api(admin.CreateTopicsRequest, admin.CreateTopicsResponse, 2, 5),
-    _api(admin.DescribeConfigsRequest, admin.DescribeConfigsResponse, 1, 4),
-    _api(sasl.SaslAuthenticateRequest, sasl.SaslAuthenticateResponse, 0, 2),
-)}
+APIS: dict[int, Api] = {
+    a.key: a
+    for a in (
+        _api(producer.ProduceRequest, producer.ProduceResponse, 3, 9),
+        _api(consumer.FetchRequest, consumer.FetchResponse, 4, 12),
+        _api(consumer.ListOffsetsRequest, consumer.ListOffsetsResponse, 1, 6),
+        _api(metadata.MetadataRequest, metadata.MetadataResponse, 0, 12),
+        _api(consumer.OffsetCommitRequest, consumer.OffsetCommitResponse, 2, 8),
+        _api(consumer.OffsetFetchRequest, consumer.OffsetFetchResponse, 1, 8),
+        _api(metadata.FindCoordinatorRequest, metadata.FindCoordinatorResponse, 0, 4),
+        _api(consumer.JoinGroupRequest, consumer.JoinGroupResponse, 0, 7),
+        _api(consumer.HeartbeatRequest, consumer.HeartbeatResponse, 0, 4),
+        _api(consumer.LeaveGroupRequest, consumer.LeaveGroupResponse, 0, 4),
+        _api(consumer.SyncGroupRequest, consumer.SyncGroupResponse, 0, 5),
+        _api(admin.DescribeGroupsRequest, admin.DescribeGroupsResponse, 0, 5),
+        _api(admin.ListGroupsRequest, admin.ListGroupsResponse, 0, 4),
+        _api(sasl.SaslHandshakeRequest, sasl.SaslHandshakeResponse, 0, 1),
+        _api(metadata.ApiVersionsRequest, metadata.ApiVersionsResponse, 0, 3),
+        _api(admin.CreateTopicsRequest, admin.CreateTopicsResponse, 2, 5),
+        _api(admin.DescribeConfigsRequest, admin.DescribeConfigsResponse, 1, 4),
+        _api(sasl.SaslAuthenticateRequest, sasl.SaslAuthenticateResponse, 0, 2),
+    )
+}
 
 API_VERSIONS, SASL_HANDSHAKE, SASL_AUTHENTICATE = 18, 17, 36
 #: Legal before authentication (Kafka closes the connection on anything else).
@@ -113,7 +116,7 @@ def parse_header(frame: bytes | memoryview) -> RequestHeader:
     if n >= 0:
         if pos + n > len(data):
             raise MalformedRequest("the client id runs past the end of the frame")
-        client_id = bytes(data[pos:pos + n]).decode("utf-8", "replace")
+        client_id = bytes(data[pos : pos + n]).decode("utf-8", "replace")
         pos += n
     elif n != -1:
         raise MalformedRequest(f"bad client id length {n}")
@@ -137,10 +140,11 @@ def decode_body(header: RequestHeader, frame: bytes | memoryview) -> ApiMessage:
     """Decode the body of a supported request with kafka-python's class for it."""
     api = APIS[header.api_key]
     try:
-        return api.request.decode(memoryview(frame)[header.size:], version=header.api_version)
+        return api.request.decode(memoryview(frame)[header.size :], version=header.api_version)
     except Exception as exc:  # noqa: BLE001 - struct.error, IndexError, UnicodeDecodeError, ...
-        raise MalformedRequest(f"{api.name} v{header.api_version} body does not decode "
-                               f"({type(exc).__name__}: {exc})") from None
+        raise MalformedRequest(
+            f"{api.name} v{header.api_version} body does not decode ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def encode_response(header: RequestHeader, response: ApiMessage) -> bytes:
@@ -152,8 +156,10 @@ def encode_response(header: RequestHeader, response: ApiMessage) -> bytes:
 
 def api_versions_response(version: int, throttle_ms: int = 0) -> ApiMessage:
     resp = metadata.ApiVersionsResponse
-    keys = [resp.ApiVersion(api_key=a.key, min_version=a.min_version, max_version=a.max_version)
-            for a in sorted(APIS.values(), key=lambda a: a.key)]
+    keys = [
+        resp.ApiVersion(api_key=a.key, min_version=a.min_version, max_version=a.max_version)
+        for a in sorted(APIS.values(), key=lambda a: a.key)
+    ]
     return resp(version=version, error_code=0, api_keys=keys, throttle_time_ms=throttle_ms)
 
 
@@ -162,6 +168,13 @@ def unsupported_api_versions(correlation_id: int) -> bytes:
     with UNSUPPORTED_VERSION and only ApiVersions' own range, so the client retries with a
     version it finds there (KIP-511; what Apache Kafka sends)."""
     api = APIS[API_VERSIONS]
-    body = struct.pack(">ihihhh", correlation_id, Code.UNSUPPORTED_VERSION, 1,
-                       API_VERSIONS, api.min_version, api.max_version)
+    body = struct.pack(
+        ">ihihhh",
+        correlation_id,
+        Code.UNSUPPORTED_VERSION,
+        1,
+        API_VERSIONS,
+        api.min_version,
+        api.max_version,
+    )
     return struct.pack(">i", len(body)) + body

@@ -41,8 +41,11 @@ HEADER = DefaultRecordBatch.HEADER_STRUCT  # 61 bytes
 LOG_OVERHEAD = 12  # BaseOffset + BatchLength
 MAGIC_AT, CRC_AT, ATTRS_AT = 16, 17, 21
 CODEC_NAMES = {0: "none", 1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd"}
-CODEC_PACKAGES = {2: ("python-snappy", codecs.has_snappy), 3: ("lz4", codecs.has_lz4),
-                  4: ("zstandard", codecs.has_zstd)}
+CODEC_PACKAGES = {
+    2: ("python-snappy", codecs.has_snappy),
+    3: ("lz4", codecs.has_lz4),
+    4: ("zstandard", codecs.has_zstd),
+}
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,13 @@ def _corrupt(why: str) -> KafkaError:
 
 
 def _too_large(nbytes: int, limit: int) -> KafkaError:
-    return KafkaError(Code.MESSAGE_TOO_LARGE,
-                      f"a record of {nbytes} bytes (key + value) is over OCI Streaming's "
-                      f"{limit // MIB if limit % MIB == 0 else limit} "
-                      f"{'MiB' if limit % MIB == 0 else 'byte'} message limit; split it, or store "
-                      "the payload in Object Storage and send a pointer.")
+    return KafkaError(
+        Code.MESSAGE_TOO_LARGE,
+        f"a record of {nbytes} bytes (key + value) is over OCI Streaming's "
+        f"{limit // MIB if limit % MIB == 0 else limit} "
+        f"{'MiB' if limit % MIB == 0 else 'byte'} message limit; split it, or store "
+        "the payload in Object Storage and send a pointer.",
+    )
 
 
 def codec_available(codec: int) -> bool:
@@ -78,15 +83,19 @@ def codec_available(codec: int) -> bool:
 def _decompress(codec: int, blob: memoryview, limit: int) -> bytes:
     """Inflate ``blob``; CORRUPT_MESSAGE if it is not valid, MESSAGE_TOO_LARGE past ``limit``."""
     if codec not in CODEC_NAMES:
-        raise KafkaError(Code.UNSUPPORTED_COMPRESSION_TYPE,
-                         f"unknown compression codec {codec} (Kafka knows 0 none, 1 gzip, "
-                         "2 snappy, 3 lz4, 4 zstd).")
+        raise KafkaError(
+            Code.UNSUPPORTED_COMPRESSION_TYPE,
+            f"unknown compression codec {codec} (Kafka knows 0 none, 1 gzip, "
+            "2 snappy, 3 lz4, 4 zstd).",
+        )
     if not codec_available(codec):
         pkg = CODEC_PACKAGES[codec][0]
-        raise KafkaError(Code.UNSUPPORTED_COMPRESSION_TYPE,
-                         f"{CODEC_NAMES[codec]} compression is not available on this localoci: "
-                         f"install the Python package {pkg!r} into its environment, or have the "
-                         "producer use gzip or no compression.")
+        raise KafkaError(
+            Code.UNSUPPORTED_COMPRESSION_TYPE,
+            f"{CODEC_NAMES[codec]} compression is not available on this localoci: "
+            f"install the Python package {pkg!r} into its environment, or have the "
+            "producer use gzip or no compression.",
+        )
     try:
         if codec == 1:
             d = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -102,20 +111,30 @@ def _decompress(codec: int, blob: memoryview, limit: int) -> bytes:
         else:
             import zstandard
 
-            out = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(blob.tobytes())).read(limit + 1)
+            out = (
+                zstandard.ZstdDecompressor()
+                .stream_reader(io.BytesIO(blob.tobytes()))
+                .read(limit + 1)
+            )
     except KafkaError:
         raise
     except Exception as exc:  # noqa: BLE001 - every codec has its own error types
         raise _corrupt(f"{CODEC_NAMES[codec]} data does not decompress ({exc})") from None
     if len(out) > limit:
-        raise KafkaError(Code.MESSAGE_TOO_LARGE,
-                         f"a {CODEC_NAMES[codec]} batch inflates to more than {limit} bytes; "
-                         "send smaller batches.")
+        raise KafkaError(
+            Code.MESSAGE_TOO_LARGE,
+            f"a {CODEC_NAMES[codec]} batch inflates to more than {limit} bytes; "
+            "send smaller batches.",
+        )
     return out
 
 
-def parse_batches(data: bytes | bytearray | memoryview | None, *,
-                  max_record_bytes: int = MIB, max_batch_bytes: int = 16 * MIB) -> list[ParsedBatch]:
+def parse_batches(
+    data: bytes | bytearray | memoryview | None,
+    *,
+    max_record_bytes: int = MIB,
+    max_batch_bytes: int = 16 * MIB,
+) -> list[ParsedBatch]:
     """Validate and decode the ``records`` field of one Produce partition (one or more
     batches).  Raise :class:`KafkaError` at the first breach of the rules above."""
     if not data:
@@ -132,9 +151,11 @@ def parse_batches(data: bytes | bytearray | memoryview | None, *,
             raise _corrupt(f"batch length {length} does not fit the {len(view) - pos} bytes sent")
         magic = view[pos + MAGIC_AT]
         if magic != 2:
-            raise KafkaError(Code.INVALID_RECORD,
-                             f"message format v{magic} is not supported: only record batches v2 "
-                             "(Kafka 0.11+ clients) are accepted.")
+            raise KafkaError(
+                Code.INVALID_RECORD,
+                f"message format v{magic} is not supported: only record batches v2 "
+                "(Kafka 0.11+ clients) are accepted.",
+            )
         batches.append(_parse_one(view[pos:end], max_record_bytes, max_batch_bytes))
         pos = end
     return batches
@@ -147,13 +168,15 @@ def _parse_one(view: memoryview, max_record_bytes: int, max_batch_bytes: int) ->
     header = list(HEADER.unpack_from(view, 0))
     attrs, producer_id, count = header[5], header[9], header[12]
     if attrs & (DefaultRecordBatch.TRANSACTIONAL_MASK | DefaultRecordBatch.CONTROL_MASK):
-        raise KafkaError(Code.INVALID_RECORD,
-                         "transactional and control batches are not supported: OCI Streaming "
-                         "has no Kafka transactions. Remove transactional.id from the producer.")
+        raise KafkaError(
+            Code.INVALID_RECORD,
+            "transactional and control batches are not supported: OCI Streaming "
+            "has no Kafka transactions. Remove transactional.id from the producer.",
+        )
     if count <= 0:
         raise KafkaError(Code.INVALID_RECORD, "a record batch must hold at least one record.")
     codec = attrs & DefaultRecordBatch.CODEC_MASK
-    body = view[HEADER.size:]
+    body = view[HEADER.size :]
     if codec:
         body = memoryview(_decompress(codec, body, max_batch_bytes))
         header[5] = attrs & ~DefaultRecordBatch.CODEC_MASK
@@ -176,6 +199,7 @@ def _parse_one(view: memoryview, max_record_bytes: int, max_batch_bytes: int) ->
 
 # -- building batches for Fetch ---------------------------------------------------------------
 
+
 def _runs(records: Sequence[StoredRecord]) -> Iterable[Sequence[StoredRecord]]:
     """Split into runs that can share a batch: one timestamp type, and for LogAppendTime one
     timestamp (a LogAppendTime batch gives all its records the batch's max timestamp)."""
@@ -186,7 +210,8 @@ def _runs(records: Sequence[StoredRecord]) -> Iterable[Sequence[StoredRecord]]:
             break
         a, b = records[i - 1], records[i]
         if a.timestamp_type != b.timestamp_type or (
-                b.timestamp_type == LOG_APPEND_TIME and a.timestamp != b.timestamp):
+            b.timestamp_type == LOG_APPEND_TIME and a.timestamp != b.timestamp
+        ):
             yield records[start:i]
             start = i
 
@@ -195,9 +220,15 @@ def build_batch(records: Sequence[StoredRecord], compression: int = 0) -> bytes:
     """One magic-2 batch with ``BaseOffset`` = the first record's offset (offset deltas
     follow the records' offsets) and the timestamp type of the first record."""
     assert records, "a batch needs at least one record"
-    builder = DefaultRecordBatchBuilder(magic=2, compression_type=compression, is_transactional=0,
-                                        producer_id=-1, producer_epoch=-1, base_sequence=-1,
-                                        batch_size=2**31 - 1)
+    builder = DefaultRecordBatchBuilder(
+        magic=2,
+        compression_type=compression,
+        is_transactional=0,
+        producer_id=-1,
+        producer_epoch=-1,
+        base_sequence=-1,
+        batch_size=2**31 - 1,
+    )
     base = records[0].offset
     for r in records:
         builder.append(r.offset - base, r.timestamp, r.key, r.value, list(r.headers))
@@ -215,18 +246,31 @@ def build_batches(records: Sequence[StoredRecord], compression: int = 0) -> byte
     return b"".join(build_batch(run, compression) for run in _runs(records) if run)
 
 
-def batch_from_produced(records: Sequence[ProducedRecord], compression: int = 0,
-                        producer_id: int = -1) -> bytes:
+def batch_from_produced(
+    records: Sequence[ProducedRecord], compression: int = 0, producer_id: int = -1
+) -> bytes:
     """A producer-side batch (BaseOffset 0), as a client would send it; for tests and tools."""
-    builder = DefaultRecordBatchBuilder(magic=2, compression_type=compression, is_transactional=0,
-                                        producer_id=producer_id,
-                                        producer_epoch=0 if producer_id >= 0 else -1,
-                                        base_sequence=0 if producer_id >= 0 else -1,
-                                        batch_size=2**31 - 1)
+    builder = DefaultRecordBatchBuilder(
+        magic=2,
+        compression_type=compression,
+        is_transactional=0,
+        producer_id=producer_id,
+        producer_epoch=0 if producer_id >= 0 else -1,
+        base_sequence=0 if producer_id >= 0 else -1,
+        batch_size=2**31 - 1,
+    )
     for i, r in enumerate(records):
         builder.append(i, r.timestamp, r.key, r.value, list(r.headers))
     return bytes(builder.build())
 
 
-__all__ = ["CREATE_TIME", "LOG_APPEND_TIME", "ParsedBatch", "build_batch", "build_batches",
-           "batch_from_produced", "codec_available", "parse_batches"]
+__all__ = [
+    "CREATE_TIME",
+    "LOG_APPEND_TIME",
+    "ParsedBatch",
+    "build_batch",
+    "build_batches",
+    "batch_from_produced",
+    "codec_available",
+    "parse_batches",
+]

@@ -22,14 +22,25 @@ def ensure_default_pool(svc: Service, compartment_id: str) -> StreamPool:
     pool = svc.store.default_pool(compartment_id)
     if pool is None:
         now = svc.clock.now_ms()
-        pool = StreamPool(new_ocid("streampool"), compartment_id, "DefaultPool", True, "ACTIVE", now, now,
-                          dict(DEFAULT_KAFKA))
+        pool = StreamPool(
+            new_ocid("streampool"),
+            compartment_id,
+            "DefaultPool",
+            True,
+            "ACTIVE",
+            now,
+            now,
+            dict(DEFAULT_KAFKA),
+        )
         svc.store.insert_pool(pool)
     return pool
 
 
 def settle(svc: Service, pool: StreamPool) -> StreamPool:
-    if pool.lifecycle_state in ("CREATING", "UPDATING", "DELETING") and svc.clock.now_ms() >= pool.ready_at:
+    if (
+        pool.lifecycle_state in ("CREATING", "UPDATING", "DELETING")
+        and svc.clock.now_ms() >= pool.ready_at
+    ):
         pool.lifecycle_state = "DELETED" if pool.lifecycle_state == "DELETING" else "ACTIVE"
         with svc.store.tx():
             svc.store.update_pool(pool)
@@ -58,11 +69,19 @@ def kafka_settings(body: dict) -> dict:
         return dict(DEFAULT_KAFKA)
     if not isinstance(ks, dict):
         raise errors.invalid_parameter("'kafkaSettings' must be an object.")
-    if ks.get("autoCreateTopicsEnable") is not None and not isinstance(ks["autoCreateTopicsEnable"], bool):
-        raise errors.invalid_parameter("'kafkaSettings.autoCreateTopicsEnable' must be true or false.")
+    if ks.get("autoCreateTopicsEnable") is not None and not isinstance(
+        ks["autoCreateTopicsEnable"], bool
+    ):
+        raise errors.invalid_parameter(
+            "'kafkaSettings.autoCreateTopicsEnable' must be true or false."
+        )
     for name, lo, hi in (("logRetentionHours", 24, 168), ("numPartitions", 1, 200)):
         value = ks.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi):
-            raise errors.invalid_parameter(f"'kafkaSettings.{name}' must be an integer from {lo} to {hi}; got {value!r}.")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi
+        ):
+            raise errors.invalid_parameter(
+                f"'kafkaSettings.{name}' must be an integer from {lo} to {hi}; got {value!r}."
+            )
     known = ("autoCreateTopicsEnable", "logRetentionHours", "numPartitions")
     return {**DEFAULT_KAFKA, **{k: ks[k] for k in known if ks.get(k) is not None}}

@@ -26,14 +26,18 @@ def get_str(body: dict, name: str, required: bool = False, max_len: int = 255) -
     return value
 
 
-def get_int(body: dict, name: str, lo: int, hi: int, required: bool = False, default: int | None = None) -> int | None:
+def get_int(
+    body: dict, name: str, lo: int, hi: int, required: bool = False, default: int | None = None
+) -> int | None:
     value = body.get(name)
     if value is None:
         if required:
             raise errors.missing_parameter(name)
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise errors.invalid_parameter(f"'{name}' must be an integer from {lo} to {hi}; got {value!r}.")
+        raise errors.invalid_parameter(
+            f"'{name}' must be an integer from {lo} to {hi}; got {value!r}."
+        )
     if not lo <= value <= hi:
         raise errors.invalid_parameter(f"'{name}' must be from {lo} to {hi}; got {value}.")
     return value
@@ -46,7 +50,9 @@ def get_enum(body: dict, name: str, allowed: tuple[str, ...], required: bool = F
             raise errors.missing_parameter(name)
         return None
     if not isinstance(value, str) or value.upper() not in allowed:
-        raise errors.invalid_parameter(f"'{name}' must be one of {', '.join(allowed)}; got {value!r}.")
+        raise errors.invalid_parameter(
+            f"'{name}' must be one of {', '.join(allowed)}; got {value!r}."
+        )
     return value.upper()
 
 
@@ -66,7 +72,9 @@ def query_int(query: dict, name: str, lo: int, hi: int, default: int | None = No
     try:
         value = int(raw)
     except ValueError:
-        raise errors.invalid_parameter(f"'{name}' must be an integer from {lo} to {hi}; got {raw!r}.") from None
+        raise errors.invalid_parameter(
+            f"'{name}' must be an integer from {lo} to {hi}; got {raw!r}."
+        ) from None
     if not lo <= value <= hi:
         raise errors.invalid_parameter(f"'{name}' must be from {lo} to {hi}; got {value}.")
     return value
@@ -75,7 +83,9 @@ def query_int(query: dict, name: str, lo: int, hi: int, default: int | None = No
 def b64(value: object, field: str) -> bytes:
     """Standard base64, padding optional (the CLI's docs show unpadded examples)."""
     if not isinstance(value, str):
-        raise errors.invalid_parameter(f"{field} must be a base64 string; got {type(value).__name__}.")
+        raise errors.invalid_parameter(
+            f"{field} must be a base64 string; got {type(value).__name__}."
+        )
     if len(value) % 4:
         value = value.strip()
         value += "=" * (-len(value) % 4)

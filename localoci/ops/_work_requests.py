@@ -18,17 +18,19 @@ def new_work_request(svc: Service, operation: str, resource, action: str) -> str
     now = svc.clock.now_ms()
     is_pool = resource.id.startswith("ocid1.streampool")
     wr_id = new_ocid("streamworkrequest")
-    svc.store.insert_work_request({
-        "id": wr_id,
-        "operation_type": operation,
-        "compartment_id": resource.compartment_id,
-        "entity_type": "streampool" if is_pool else "stream",
-        "action_type": action,
-        "resource_id": resource.id,
-        "entity_uri": f"/20180418/{'streampools' if is_pool else 'streams'}/{resource.id}",
-        "time_accepted": now,
-        "done_at": max(now, resource.ready_at),
-    })
+    svc.store.insert_work_request(
+        {
+            "id": wr_id,
+            "operation_type": operation,
+            "compartment_id": resource.compartment_id,
+            "entity_type": "streampool" if is_pool else "stream",
+            "action_type": action,
+            "resource_id": resource.id,
+            "entity_uri": f"/20180418/{'streampools' if is_pool else 'streams'}/{resource.id}",
+            "time_accepted": now,
+            "done_at": max(now, resource.ready_at),
+        }
+    )
     return wr_id
 
 
@@ -39,12 +41,14 @@ def to_wire(svc: Service, row: dict) -> dict:
         "status": "SUCCEEDED" if done else "IN_PROGRESS",
         "id": row["id"],
         "compartmentId": row["compartment_id"],
-        "resources": [{
-            "entityType": row["entity_type"],
-            "actionType": row["action_type"] if done else "IN_PROGRESS",
-            "identifier": row["resource_id"],
-            "entityUri": row["entity_uri"],
-        }],
+        "resources": [
+            {
+                "entityType": row["entity_type"],
+                "actionType": row["action_type"] if done else "IN_PROGRESS",
+                "identifier": row["resource_id"],
+                "entityUri": row["entity_uri"],
+            }
+        ],
         "percentComplete": 100.0 if done else 50.0,
         "timeAccepted": format_ms(row["time_accepted"]),
         "timeStarted": format_ms(row["time_accepted"]),

@@ -16,7 +16,9 @@ from ._work_requests import new_work_request
 from .results import Accepted
 
 
-def change_stream_compartment(svc: Service, stream_id: str, body: object, if_match: str | None) -> Accepted:
+def change_stream_compartment(
+    svc: Service, stream_id: str, body: object, if_match: str | None
+) -> Accepted:
     body = require_object(body, "ChangeStreamCompartmentDetails")
     target = get_str(body, "compartmentId", required=True)
     stream = live_stream(svc, stream_id, if_match)

@@ -14,8 +14,13 @@ from .create_group_cursor import group_cursor
 
 def group_cursor_doc(svc: Service, stream, cursor: str | None) -> dict:
     doc = cursors.decode(cursor, svc.secret, svc.clock.now_ms(), stream.id)
-    if doc.get("cursorType") != "group" or groups.find(svc, stream.id, doc.get("groupName")) is None:
-        raise errors.invalid_parameter("This operation needs a group cursor (from CreateGroupCursor).")
+    if (
+        doc.get("cursorType") != "group"
+        or groups.find(svc, stream.id, doc.get("groupName")) is None
+    ):
+        raise errors.invalid_parameter(
+            "This operation needs a group cursor (from CreateGroupCursor)."
+        )
     return doc
 
 
@@ -29,4 +34,8 @@ def consumer_commit(svc: Service, stream_id: str, cursor: str | None) -> dict:
         groups.commit(svc, stream, doc, strict=True)
         groups.touch(svc, stream, name, instance, timeout_ms)
     svc.count("commits")
-    return {"value": group_cursor(svc, stream.id, name, instance, bool(doc.get("commitOnGet", True)), timeout_ms, {})}
+    return {
+        "value": group_cursor(
+            svc, stream.id, name, instance, bool(doc.get("commitOnGet", True)), timeout_ms, {}
+        )
+    }

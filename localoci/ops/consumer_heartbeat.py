@@ -22,7 +22,12 @@ def consumer_heartbeat(svc: Service, stream_id: str, cursor: str | None) -> dict
     svc.count("heartbeats")
     return {
         "value": group_cursor(
-            svc, stream.id, name, instance, bool(doc.get("commitOnGet", True)), timeout_ms,
+            svc,
+            stream.id,
+            name,
+            instance,
+            bool(doc.get("commitOnGet", True)),
+            timeout_ms,
             dict(doc.get("offsets") or {}),
         )
     }

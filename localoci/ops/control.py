@@ -38,8 +38,14 @@ def get_clock(svc: Service) -> dict:
 
 def advance_clock(svc: Service, body: object) -> dict:
     seconds = body.get("advanceSeconds") if isinstance(body, dict) else None
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 10 * 365 * 86400:
-        raise errors.invalid_parameter("Send {\"advanceSeconds\": N} with N >= 0: the clock only moves forward.")
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not 0 <= seconds <= 10 * 365 * 86400
+    ):
+        raise errors.invalid_parameter(
+            'Send {"advanceSeconds": N} with N >= 0: the clock only moves forward.'
+        )
     now = svc.advance_clock(float(seconds))
     return {"now": format_ms(now), "offsetMs": svc.clock.offset_ms}
 
@@ -54,8 +60,10 @@ def stats(svc: Service) -> dict:
         s.id: {
             "name": s.name,
             "lifecycleState": s.lifecycle_state,
-            "partitions": {str(o.partition): {"nextOffset": o.next_offset, "trimOffset": o.trim_offset}
-                           for o in svc.store.partition_offsets(s.id)},
+            "partitions": {
+                str(o.partition): {"nextOffset": o.next_offset, "trimOffset": o.trim_offset}
+                for o in svc.store.partition_offsets(s.id)
+            },
         }
         for s in svc.store.all_streams()
     }

@@ -17,8 +17,14 @@ from ._validate import get_enum, require_object
 TYPES = ("AFTER_OFFSET", "AT_OFFSET", "AT_TIME", "LATEST", "TRIM_HORIZON")
 
 
-def partition_cursor(svc: Service, stream_id: str, partition: int, type_: str, offset: int | None = None,
-                     time_ms: int | None = None) -> str:
+def partition_cursor(
+    svc: Service,
+    stream_id: str,
+    partition: int,
+    type_: str,
+    offset: int | None = None,
+    time_ms: int | None = None,
+) -> str:
     now = svc.clock.now_ms()
     doc = {
         "cursorType": "partition",
@@ -63,8 +69,12 @@ def create_cursor(svc: Service, stream_id: str, body: object) -> dict:
         value = partition_cursor(svc, stream.id, partition, "AtOffset", start)
     elif type_ == "AT_TIME":
         if body.get("time") is None:
-            raise errors.invalid_parameter("'time' is required for an AT_TIME cursor (RFC 3339, e.g. 2024-01-02T03:04:05Z).")
-        value = partition_cursor(svc, stream.id, partition, "AtTime", time_ms=parse_to_ms(body["time"], "time"))
+            raise errors.invalid_parameter(
+                "'time' is required for an AT_TIME cursor (RFC 3339, e.g. 2024-01-02T03:04:05Z)."
+            )
+        value = partition_cursor(
+            svc, stream.id, partition, "AtTime", time_ms=parse_to_ms(body["time"], "time")
+        )
     elif type_ == "LATEST":
         value = partition_cursor(svc, stream.id, partition, "AtOffset", nxt)
     else:

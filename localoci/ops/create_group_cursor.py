@@ -17,8 +17,15 @@ from ._validate import get_enum, get_int, get_str, require_object
 TYPES = ("AT_TIME", "LATEST", "TRIM_HORIZON")
 
 
-def group_cursor(svc: Service, stream_id: str, name: str, instance: str, commit_on_get: bool,
-                 timeout_ms: int, offsets: dict[str, int]) -> str:
+def group_cursor(
+    svc: Service,
+    stream_id: str,
+    name: str,
+    instance: str,
+    commit_on_get: bool,
+    timeout_ms: int,
+    offsets: dict[str, int],
+) -> str:
     group = groups.find(svc, stream_id, name)
     doc = {
         "cursorType": "group",
@@ -40,12 +47,16 @@ def create_group_cursor(svc: Service, stream_id: str, body: object) -> dict:
     type_ = get_enum(body, "type", TYPES, required=True)
     name = get_str(body, "groupName", required=True)
     instance = get_str(body, "instanceName") or str(uuid.uuid4())
-    timeout_ms = get_int(body, "timeoutInMs", 1, 24 * 3600 * 1000, default=svc.limits.default_group_timeout_ms)
+    timeout_ms = get_int(
+        body, "timeoutInMs", 1, 24 * 3600 * 1000, default=svc.limits.default_group_timeout_ms
+    )
     commit_on_get = body.get("commitOnGet", True)
     if commit_on_get is None:
         commit_on_get = True
     if not isinstance(commit_on_get, bool):
-        raise errors.invalid_parameter(f"'commitOnGet' must be true or false; got {commit_on_get!r}.")
+        raise errors.invalid_parameter(
+            f"'commitOnGet' must be true or false; got {commit_on_get!r}."
+        )
     time_ms = None
     if type_ == "AT_TIME":
         if body.get("time") is None:

@@ -37,7 +37,9 @@ def create_stream(svc: Service, body: object) -> Created:
     if compartment and pool_id:
         raise errors.invalid_parameter("Give either 'compartmentId' or 'streamPoolId', not both.")
     if not compartment and not pool_id:
-        raise errors.invalid_parameter("Give 'compartmentId' (the stream goes into its DefaultPool) or 'streamPoolId'.")
+        raise errors.invalid_parameter(
+            "Give 'compartmentId' (the stream goes into its DefaultPool) or 'streamPoolId'."
+        )
     store = svc.store
     now = svc.clock.now_ms()
     with store.tx():
@@ -49,7 +51,9 @@ def create_stream(svc: Service, body: object) -> Created:
             pool = ensure_default_pool(svc, compartment)
         live = [s for s in store.all_streams() if s.lifecycle_state not in DELETED_STATES]
         if any(s.name == name and s.stream_pool_id == pool.id for s in live):
-            raise errors.conflict(f"A stream named {name!r} already exists in stream pool {pool.name}.")
+            raise errors.conflict(
+                f"A stream named {name!r} already exists in stream pool {pool.name}."
+            )
         used = sum(s.partitions for s in live)
         if svc.limits.enabled and used + partitions > MAX_PARTITIONS_TOTAL:
             raise errors.limit_exceeded(
@@ -57,10 +61,18 @@ def create_stream(svc: Service, body: object) -> Created:
                 f"allows {MAX_PARTITIONS_TOTAL}. Delete streams you no longer need."
             )
         stream = Stream(
-            id=new_ocid("stream"), name=name, compartment_id=pool.compartment_id, stream_pool_id=pool.id,
-            partitions=partitions, retention_hours=retention, lifecycle_state="CREATING",
-            time_created=now, ready_at=now + svc.config.ready_delay_ms, etag=uuid.uuid4().hex,
-            freeform_tags=get_tags(body, "freeformTags") or {}, defined_tags=get_tags(body, "definedTags") or {},
+            id=new_ocid("stream"),
+            name=name,
+            compartment_id=pool.compartment_id,
+            stream_pool_id=pool.id,
+            partitions=partitions,
+            retention_hours=retention,
+            lifecycle_state="CREATING",
+            time_created=now,
+            ready_at=now + svc.config.ready_delay_ms,
+            etag=uuid.uuid4().hex,
+            freeform_tags=get_tags(body, "freeformTags") or {},
+            defined_tags=get_tags(body, "definedTags") or {},
         )
         store.insert_stream(stream)
         wr = new_work_request(svc, "CREATE_STREAM", stream, "CREATED")

@@ -20,9 +20,18 @@ def create_stream_pool(svc: Service, body: object) -> Created:
     compartment = get_str(body, "compartmentId", required=True)
     name = get_str(body, "name", required=True)
     now = svc.clock.now_ms()
-    pool = StreamPool(new_ocid("streampool"), compartment, name, False, "CREATING", now,
-                      now + svc.config.ready_delay_ms, kafka_settings(body),
-                      get_tags(body, "freeformTags") or {}, get_tags(body, "definedTags") or {})
+    pool = StreamPool(
+        new_ocid("streampool"),
+        compartment,
+        name,
+        False,
+        "CREATING",
+        now,
+        now + svc.config.ready_delay_ms,
+        kafka_settings(body),
+        get_tags(body, "freeformTags") or {},
+        get_tags(body, "definedTags") or {},
+    )
     with svc.store.tx():
         svc.store.insert_pool(pool)
         wr = new_work_request(svc, "CREATE_STREAM_POOL", pool, "CREATED")

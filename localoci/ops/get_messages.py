@@ -59,7 +59,11 @@ class MessageBatch:
 
     def to_json(self) -> bytes:
         b2a = binascii.b2a_base64
-        head = b'{"stream":' + json.dumps(self.stream_name, ensure_ascii=False).encode() + b',"partition":"'
+        head = (
+            b'{"stream":'
+            + json.dumps(self.stream_name, ensure_ascii=False).encode()
+            + b',"partition":"'
+        )
         stamps: dict[int, bytes] = {}
         parts = []
         for m in self.messages:
@@ -67,14 +71,17 @@ class MessageBatch:
             if ts is None:
                 ts = stamps[m.ts] = format_ms(m.ts).encode()
             key = b"null" if m.key is None else b'"' + b2a(m.key, newline=False) + b'"'
-            parts.append(b"%s%d\",\"key\":%s,\"value\":\"%s\",\"offset\":%d,\"timestamp\":\"%s\"}"
-                         % (head, m.partition, key, b2a(m.value, newline=False), m.offset, ts))
+            parts.append(
+                b'%s%d","key":%s,"value":"%s","offset":%d,"timestamp":"%s"}'
+                % (head, m.partition, key, b2a(m.value, newline=False), m.offset, ts)
+            )
         return b"[" + b",".join(parts) + b"]"
 
 
 def _throttle(wait_ms: int) -> errors.OciError:
     return errors.too_many_requests(
-        "the limit of 5 GetMessages calls per second per partition per consumer group was exceeded", wait_ms
+        "the limit of 5 GetMessages calls per second per partition per consumer group was exceeded",
+        wait_ms,
     )
 
 

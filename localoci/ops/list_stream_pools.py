@@ -23,12 +23,20 @@ def list_stream_pools(svc: Service, query: dict) -> Page:
         ensure_default_pool(svc, compartment)
     pools = [settle(svc, p) for p in svc.store.list_pools(compartment)]
     pools = [
-        p for p in pools
+        p
+        for p in pools
         if (not query.get("id") or p.id == query["id"])
         and (not query.get("name") or p.name == query["name"])
-        and (not query.get("lifecycleState") or p.lifecycle_state == query["lifecycleState"].upper())
+        and (
+            not query.get("lifecycleState") or p.lifecycle_state == query["lifecycleState"].upper()
+        )
     ]
-    pools.sort(key=lambda p: (p.time_created, p.name), reverse=(query.get("sortOrder") or "DESC").upper() == "DESC")
-    page = pools[start:start + limit]
+    pools.sort(
+        key=lambda p: (p.time_created, p.name),
+        reverse=(query.get("sortOrder") or "DESC").upper() == "DESC",
+    )
+    page = pools[start : start + limit]
     more = start + limit < len(pools)
-    return Page([p.to_wire(svc.base_url, summary=True) for p in page], str(start + limit) if more else None)
+    return Page(
+        [p.to_wire(svc.base_url, summary=True) for p in page], str(start + limit) if more else None
+    )

@@ -34,14 +34,22 @@ def list_streams(svc: Service, query: dict) -> Page:
         raise errors.invalid_parameter(f"'lifecycleState' must be one of {', '.join(STATES)}.")
     streams = [svc.settle(s) for s in svc.store.all_streams()]
     streams = [
-        s for s in streams
+        s
+        for s in streams
         if (s.compartment_id == compartment if compartment else s.stream_pool_id == pool_id)
         and (not query.get("id") or s.id == query["id"])
         and (not query.get("name") or s.name == query["name"])
         and (not state or s.lifecycle_state == state.upper())
     ]
-    key = (lambda s: (s.name, s.time_created)) if sort_by == "NAME" else (lambda s: (s.time_created, s.name))
+    key = (
+        (lambda s: (s.name, s.time_created))
+        if sort_by == "NAME"
+        else (lambda s: (s.time_created, s.name))
+    )
     streams.sort(key=key, reverse=order == "DESC")
-    page = streams[start:start + limit]
+    page = streams[start : start + limit]
     more = start + limit < len(streams)
-    return Page([s.to_wire(svc.messages_endpoint(), summary=True) for s in page], str(start + limit) if more else None)
+    return Page(
+        [s.to_wire(svc.messages_endpoint(), summary=True) for s in page],
+        str(start + limit) if more else None,
+    )

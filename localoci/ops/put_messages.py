@@ -41,16 +41,22 @@ def put_messages(svc: Service, stream_id: str, body: object) -> dict:
     if entries is None:
         raise errors.missing_parameter("messages")
     if not isinstance(entries, list) or not entries:
-        raise errors.invalid_parameter("'messages' must be a non-empty array of {key, value} objects.")
+        raise errors.invalid_parameter(
+            "'messages' must be a non-empty array of {key, value} objects."
+        )
 
     limits = svc.limits
     decoded: list[tuple[bytes | None, bytes]] = []
     total = 0
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            raise errors.invalid_parameter(f"messages[{i}] must be an object with 'value' and optional 'key'.")
+            raise errors.invalid_parameter(
+                f"messages[{i}] must be an object with 'value' and optional 'key'."
+            )
         if entry.get("value") is None:
-            raise errors.invalid_parameter(f"messages[{i}].value is required (base64 of the message bytes).")
+            raise errors.invalid_parameter(
+                f"messages[{i}].value is required (base64 of the message bytes)."
+            )
         value = b64(entry["value"], f"messages[{i}].value")
         key = None if entry.get("key") is None else b64(entry["key"], f"messages[{i}].key")
         if limits.enabled and key is not None and len(key) > limits.max_key_bytes:

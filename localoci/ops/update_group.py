@@ -23,7 +23,9 @@ def update_group(svc: Service, stream_id: str, group_name: str, body: object) ->
     time_ms = parse_to_ms(body["time"], "time") if body.get("time") is not None else None
     if type_ is None:
         if time_ms is None:
-            raise errors.invalid_parameter("Give 'type' (TRIM_HORIZON, LATEST or AT_TIME) and, for AT_TIME, 'time'.")
+            raise errors.invalid_parameter(
+                "Give 'type' (TRIM_HORIZON, LATEST or AT_TIME) and, for AT_TIME, 'time'."
+            )
         type_ = "AT_TIME"
     if type_ == "AT_TIME" and time_ms is None:
         raise errors.invalid_parameter("'time' is required when 'type' is AT_TIME.")

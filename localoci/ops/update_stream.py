@@ -21,7 +21,9 @@ def update_stream(svc: Service, stream_id: str, body: object, if_match: str | No
     stream = live_stream(svc, stream_id, if_match)
     for forbidden in ("partitions", "retentionInHours", "name"):
         if forbidden in body:
-            raise errors.invalid_parameter(f"'{forbidden}' cannot be changed after a stream is created.")
+            raise errors.invalid_parameter(
+                f"'{forbidden}' cannot be changed after a stream is created."
+            )
     with svc.store.tx():
         pool_id = get_str(body, "streamPoolId")
         if pool_id:

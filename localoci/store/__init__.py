@@ -19,6 +19,14 @@ from .group_tables import GroupTables
 from .rows import Group, GroupPartition, PartitionOffsets, StoredMessage, Stream, StreamPool
 
 __all__ = [
-    "Group", "GroupPartition", "GroupTables", "PartitionOffsets", "Store", "StoredMessage", "Stream",
-    "StreamPool", "connect", "init_db",
+    "Group",
+    "GroupPartition",
+    "GroupTables",
+    "PartitionOffsets",
+    "Store",
+    "StoredMessage",
+    "Stream",
+    "StreamPool",
+    "connect",
+    "init_db",
 ]

@@ -21,8 +21,16 @@ from .rows import PartitionOffsets, StoredMessage, Stream, StreamPool
 
 # Every table of localoci/schema.sql, children before parents (``reset`` empties them in order).
 # ``meta`` and ``api_keys`` are not data: a reset keeps the clock, the secret and the keys.
-DATA_TABLES = ("messages", "partitions", "group_partitions", "group_instances", "groups", "streams",
-               "stream_pools", "work_requests")
+DATA_TABLES = (
+    "messages",
+    "partitions",
+    "group_partitions",
+    "group_instances",
+    "groups",
+    "streams",
+    "stream_pools",
+    "work_requests",
+)
 
 
 def connect(path: Path | str, durability: str = "full") -> sqlite3.Connection:
@@ -49,7 +57,9 @@ class Store:
         # Hot-path caches, always written through to the database in the same transaction.
         self._next: dict[tuple[str, int], int] = {}
         self._trim: dict[tuple[str, int], int] = {}
-        for row in conn.execute("SELECT stream_id, partition, next_offset, trim_offset FROM partitions"):
+        for row in conn.execute(
+            "SELECT stream_id, partition, next_offset, trim_offset FROM partitions"
+        ):
             self._next[(row["stream_id"], row["partition"])] = row["next_offset"]
             self._trim[(row["stream_id"], row["partition"])] = row["trim_offset"]
         self.groups = GroupTables(conn)
@@ -116,42 +126,69 @@ class Store:
         return key_id
 
     def api_key(self, key_id: str) -> str | None:
-        row = self.conn.execute("SELECT public_pem FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT public_pem FROM api_keys WHERE key_id = ?", (key_id,)
+        ).fetchone()
         return row["public_pem"] if row else None
 
     # -- stream pools ----------------------------------------------------------------------
 
-    _POOL_COLS = ("id, compartment_id, name, is_default, lifecycle_state, time_created, ready_at, "
-                  "kafka_settings, freeform_tags, defined_tags")
+    _POOL_COLS = (
+        "id, compartment_id, name, is_default, lifecycle_state, time_created, ready_at, "
+        "kafka_settings, freeform_tags, defined_tags"
+    )
 
     @staticmethod
     def _pool(row: sqlite3.Row) -> StreamPool:
         return StreamPool(
-            id=row["id"], compartment_id=row["compartment_id"], name=row["name"],
-            is_default=bool(row["is_default"]), lifecycle_state=row["lifecycle_state"],
-            time_created=row["time_created"], ready_at=row["ready_at"],
-            kafka_settings=json.loads(row["kafka_settings"]), freeform_tags=json.loads(row["freeform_tags"]),
+            id=row["id"],
+            compartment_id=row["compartment_id"],
+            name=row["name"],
+            is_default=bool(row["is_default"]),
+            lifecycle_state=row["lifecycle_state"],
+            time_created=row["time_created"],
+            ready_at=row["ready_at"],
+            kafka_settings=json.loads(row["kafka_settings"]),
+            freeform_tags=json.loads(row["freeform_tags"]),
             defined_tags=json.loads(row["defined_tags"]),
         )
 
     def insert_pool(self, pool: StreamPool) -> None:
         self.conn.execute(
             f"INSERT INTO stream_pools ({self._POOL_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (pool.id, pool.compartment_id, pool.name, int(pool.is_default), pool.lifecycle_state,
-             pool.time_created, pool.ready_at, json.dumps(pool.kafka_settings),
-             json.dumps(pool.freeform_tags), json.dumps(pool.defined_tags)),
+            (
+                pool.id,
+                pool.compartment_id,
+                pool.name,
+                int(pool.is_default),
+                pool.lifecycle_state,
+                pool.time_created,
+                pool.ready_at,
+                json.dumps(pool.kafka_settings),
+                json.dumps(pool.freeform_tags),
+                json.dumps(pool.defined_tags),
+            ),
         )
 
     def update_pool(self, pool: StreamPool) -> None:
         self.conn.execute(
             "UPDATE stream_pools SET name=?, lifecycle_state=?, ready_at=?, kafka_settings=?, freeform_tags=?, "
             "defined_tags=? WHERE id=?",
-            (pool.name, pool.lifecycle_state, pool.ready_at, json.dumps(pool.kafka_settings),
-             json.dumps(pool.freeform_tags), json.dumps(pool.defined_tags), pool.id),
+            (
+                pool.name,
+                pool.lifecycle_state,
+                pool.ready_at,
+                json.dumps(pool.kafka_settings),
+                json.dumps(pool.freeform_tags),
+                json.dumps(pool.defined_tags),
+                pool.id,
+            ),
         )
 
     def find_pool(self, pool_id: str) -> StreamPool | None:
-        row = self.conn.execute(f"SELECT {self._POOL_COLS} FROM stream_pools WHERE id = ?", (pool_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {self._POOL_COLS} FROM stream_pools WHERE id = ?", (pool_id,)
+        ).fetchone()
         return self._pool(row) if row else None
 
     def default_pool(self, compartment_id: str) -> StreamPool | None:
@@ -163,34 +200,57 @@ class Store:
 
     def list_pools(self, compartment_id: str) -> list[StreamPool]:
         rows = self.conn.execute(
-            f"SELECT {self._POOL_COLS} FROM stream_pools WHERE compartment_id = ?", (compartment_id,)
+            f"SELECT {self._POOL_COLS} FROM stream_pools WHERE compartment_id = ?",
+            (compartment_id,),
         ).fetchall()
         return [self._pool(r) for r in rows]
 
     # -- streams ---------------------------------------------------------------------------
 
-    _STREAM_COLS = ("id, name, compartment_id, stream_pool_id, partitions, retention_hours, lifecycle_state, "
-                    "time_created, ready_at, etag, freeform_tags, defined_tags")
+    _STREAM_COLS = (
+        "id, name, compartment_id, stream_pool_id, partitions, retention_hours, lifecycle_state, "
+        "time_created, ready_at, etag, freeform_tags, defined_tags"
+    )
 
     @staticmethod
     def _stream(row: sqlite3.Row) -> Stream:
         return Stream(
-            id=row["id"], name=row["name"], compartment_id=row["compartment_id"],
-            stream_pool_id=row["stream_pool_id"], partitions=row["partitions"],
-            retention_hours=row["retention_hours"], lifecycle_state=row["lifecycle_state"],
-            time_created=row["time_created"], ready_at=row["ready_at"], etag=row["etag"],
-            freeform_tags=json.loads(row["freeform_tags"]), defined_tags=json.loads(row["defined_tags"]),
+            id=row["id"],
+            name=row["name"],
+            compartment_id=row["compartment_id"],
+            stream_pool_id=row["stream_pool_id"],
+            partitions=row["partitions"],
+            retention_hours=row["retention_hours"],
+            lifecycle_state=row["lifecycle_state"],
+            time_created=row["time_created"],
+            ready_at=row["ready_at"],
+            etag=row["etag"],
+            freeform_tags=json.loads(row["freeform_tags"]),
+            defined_tags=json.loads(row["defined_tags"]),
         )
 
     def insert_stream(self, s: Stream) -> None:
         self.conn.execute(
             f"INSERT INTO streams ({self._STREAM_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (s.id, s.name, s.compartment_id, s.stream_pool_id, s.partitions, s.retention_hours,
-             s.lifecycle_state, s.time_created, s.ready_at, s.etag,
-             json.dumps(s.freeform_tags), json.dumps(s.defined_tags)),
+            (
+                s.id,
+                s.name,
+                s.compartment_id,
+                s.stream_pool_id,
+                s.partitions,
+                s.retention_hours,
+                s.lifecycle_state,
+                s.time_created,
+                s.ready_at,
+                s.etag,
+                json.dumps(s.freeform_tags),
+                json.dumps(s.defined_tags),
+            ),
         )
         for p in range(s.partitions):
-            self.conn.execute("INSERT INTO partitions(stream_id, partition) VALUES (?, ?)", (s.id, p))
+            self.conn.execute(
+                "INSERT INTO partitions(stream_id, partition) VALUES (?, ?)", (s.id, p)
+            )
             self._next[(s.id, p)] = 0
             self._trim[(s.id, p)] = 0
 
@@ -198,16 +258,28 @@ class Store:
         self.conn.execute(
             "UPDATE streams SET compartment_id=?, stream_pool_id=?, lifecycle_state=?, ready_at=?, etag=?, "
             "freeform_tags=?, defined_tags=? WHERE id=?",
-            (s.compartment_id, s.stream_pool_id, s.lifecycle_state, s.ready_at, s.etag,
-             json.dumps(s.freeform_tags), json.dumps(s.defined_tags), s.id),
+            (
+                s.compartment_id,
+                s.stream_pool_id,
+                s.lifecycle_state,
+                s.ready_at,
+                s.etag,
+                json.dumps(s.freeform_tags),
+                json.dumps(s.defined_tags),
+                s.id,
+            ),
         )
 
     def find_stream(self, stream_id: str) -> Stream | None:
-        row = self.conn.execute(f"SELECT {self._STREAM_COLS} FROM streams WHERE id = ?", (stream_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {self._STREAM_COLS} FROM streams WHERE id = ?", (stream_id,)
+        ).fetchone()
         return self._stream(row) if row else None
 
     def all_streams(self) -> list[Stream]:
-        return [self._stream(r) for r in self.conn.execute(f"SELECT {self._STREAM_COLS} FROM streams")]
+        return [
+            self._stream(r) for r in self.conn.execute(f"SELECT {self._STREAM_COLS} FROM streams")
+        ]
 
     def drop_stream_data(self, stream_id: str) -> None:
         """Delete a stream's messages, partitions and groups (the stream row stays, DELETED)."""
@@ -233,7 +305,9 @@ class Store:
         )
         return [PartitionOffsets(r["partition"], r["next_offset"], r["trim_offset"]) for r in rows]
 
-    def append(self, stream_id: str, rows: list[tuple[int, bytes | None, bytes]], ts: int) -> list[int]:
+    def append(
+        self, stream_id: str, rows: list[tuple[int, bytes | None, bytes]], ts: int
+    ) -> list[int]:
         """Append ``(partition, key, value)`` rows; return their offsets.  Call inside ``tx()``."""
         offsets = []
         touched: dict[int, int] = {}
@@ -245,7 +319,8 @@ class Store:
             offsets.append(off)
             params.append((stream_id, partition, off, ts, key, value))
         self.conn.executemany(
-            "INSERT INTO messages(stream_id, partition, offset, ts, key, value) VALUES (?, ?, ?, ?, ?, ?)", params
+            "INSERT INTO messages(stream_id, partition, offset, ts, key, value) VALUES (?, ?, ?, ?, ?, ?)",
+            params,
         )
         self.conn.executemany(
             "UPDATE partitions SET next_offset = ? WHERE stream_id = ? AND partition = ?",
@@ -253,8 +328,14 @@ class Store:
         )
         return offsets
 
-    def read(self, stream_id: str, partition: int, from_offset: int, limit: int,
-             max_bytes: int | None = None) -> list[StoredMessage]:
+    def read(
+        self,
+        stream_id: str,
+        partition: int,
+        from_offset: int,
+        limit: int,
+        max_bytes: int | None = None,
+    ) -> list[StoredMessage]:
         """Up to ``limit`` messages from ``from_offset``; with ``max_bytes``, stop once the keys
         and values read reach it (always at least one message)."""
         cur = self.conn.execute(

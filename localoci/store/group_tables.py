@@ -28,11 +28,20 @@ class GroupTables:
         return Group(**dict(row)) if row else None
 
     def count(self, stream_id: str) -> int:
-        row = self.conn.execute("SELECT count(*) AS n FROM groups WHERE stream_id = ?", (stream_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT count(*) AS n FROM groups WHERE stream_id = ?", (stream_id,)
+        ).fetchone()
         return row["n"]
 
-    def insert(self, stream_id: str, name: str, reset_type: str, reset_time: int | None, now: int,
-               starts: list[int | None]) -> None:
+    def insert(
+        self,
+        stream_id: str,
+        name: str,
+        reset_type: str,
+        reset_time: int | None,
+        now: int,
+        starts: list[int | None],
+    ) -> None:
         """A new group, generation 0, with one row per partition (``starts[p]``: LATEST's start)."""
         self.conn.execute(
             "INSERT INTO groups(stream_id, name, generation, reset_type, reset_time, time_created, last_used) "
@@ -45,8 +54,15 @@ class GroupTables:
             [(stream_id, name, p, start) for p, start in enumerate(starts)],
         )
 
-    def reset(self, stream_id: str, name: str, reset_type: str, reset_time: int | None, now: int,
-              starts: list[int | None]) -> None:
+    def reset(
+        self,
+        stream_id: str,
+        name: str,
+        reset_type: str,
+        reset_time: int | None,
+        now: int,
+        starts: list[int | None],
+    ) -> None:
         """Move the group's next generation to a new start; every commit is forgotten."""
         self.conn.execute(
             "UPDATE groups SET generation = generation + 1, reset_type = ?, reset_time = ?, last_used = ? "
@@ -67,7 +83,9 @@ class GroupTables:
                 f"DELETE FROM {table} WHERE stream_id = ? AND group_name IN {unused}",
                 (stream_id, stream_id, unused_since),
             )
-        self.conn.execute("DELETE FROM groups WHERE stream_id = ? AND last_used < ?", (stream_id, unused_since))
+        self.conn.execute(
+            "DELETE FROM groups WHERE stream_id = ? AND last_used < ?", (stream_id, unused_since)
+        )
 
     # -- partitions ----------------------------------------------------------------------------
 
@@ -84,7 +102,9 @@ class GroupTables:
         return [GroupPartition(**dict(r)) for r in rows]
 
     def partition(self, stream_id: str, name: str, partition: int) -> GroupPartition:
-        row = self.conn.execute(self._PARTITIONS + " AND gp.partition = ?", (stream_id, name, partition)).fetchone()
+        row = self.conn.execute(
+            self._PARTITIONS + " AND gp.partition = ?", (stream_id, name, partition)
+        ).fetchone()
         return GroupPartition(**dict(row))
 
     def reserved(self, stream_id: str, name: str, instance: str) -> list[int]:
@@ -128,7 +148,10 @@ class GroupTables:
             "DO UPDATE SET last_seen = excluded.last_seen, timeout_ms = excluded.timeout_ms",
             (stream_id, name, instance, now, now, timeout_ms),
         )
-        self.conn.execute("UPDATE groups SET last_used = ? WHERE stream_id = ? AND name = ?", (now, stream_id, name))
+        self.conn.execute(
+            "UPDATE groups SET last_used = ? WHERE stream_id = ? AND name = ?",
+            (now, stream_id, name),
+        )
 
     def drop_timed_out(self, stream_id: str, name: str, now: int) -> None:
         """Forget instances silent for longer than their timeout."""

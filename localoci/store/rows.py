@@ -41,13 +41,19 @@ class StreamPool:
                 {
                     "kafkaSettings": {
                         "bootstrapServers": None,
-                        "autoCreateTopicsEnable": bool(self.kafka_settings.get("autoCreateTopicsEnable", False)),
+                        "autoCreateTopicsEnable": bool(
+                            self.kafka_settings.get("autoCreateTopicsEnable", False)
+                        ),
                         "logRetentionHours": int(self.kafka_settings.get("logRetentionHours", 24)),
                         "numPartitions": int(self.kafka_settings.get("numPartitions", 1)),
                     },
                     "customEncryptionKey": {"kmsKeyId": None, "keyState": "NONE"},
                     "endpointFqdn": host,
-                    "privateEndpointSettings": {"subnetId": None, "privateEndpointIp": None, "nsgIds": None},
+                    "privateEndpointSettings": {
+                        "subnetId": None,
+                        "privateEndpointIp": None,
+                        "nsgIds": None,
+                    },
                 }
             )
         return out
@@ -110,9 +116,9 @@ class Group:
 
     stream_id: str
     name: str
-    generation: int              # bumped by UpdateGroup: pending offsets of older cursors are void
-    reset_type: str              # TRIM_HORIZON, LATEST, AT_TIME
-    reset_time: int | None       # for AT_TIME, epoch ms
+    generation: int  # bumped by UpdateGroup: pending offsets of older cursors are void
+    reset_type: str  # TRIM_HORIZON, LATEST, AT_TIME
+    reset_time: int | None  # for AT_TIME, epoch ms
     time_created: int
     last_used: int
 
@@ -122,7 +128,7 @@ class GroupPartition:
     """One partition of a group (table ``group_partitions``, joined with its holder's deadline)."""
 
     partition: int
-    committed_offset: int        # -1: nothing committed yet
-    start_offset: int | None     # LATEST, resolved when the group was created or reset
-    reserved_by: str | None      # the instance holding it
-    reserved_until: int | None   # epoch ms: the holder's last_seen + timeout_ms
+    committed_offset: int  # -1: nothing committed yet
+    start_offset: int | None  # LATEST, resolved when the group was created or reset
+    reserved_by: str | None  # the instance holding it
+    reserved_until: int | None  # epoch ms: the holder's last_seen + timeout_ms

@@ -10,7 +10,13 @@ from labhelpers.connect import LabConfigError
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in (*BINDER_ENV, "LAB_ON_BINDER", "LAB_INSIST_OCI", "LAB_PROXY_BASE", "JUPYTERHUB_SERVICE_PREFIX"):
+    for name in (
+        *BINDER_ENV,
+        "LAB_ON_BINDER",
+        "LAB_INSIST_OCI",
+        "LAB_PROXY_BASE",
+        "JUPYTERHUB_SERVICE_PREFIX",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -55,22 +61,26 @@ def test_local_target_and_laptops_are_never_refused(monkeypatch):
 def test_public_url_goes_through_the_hub_prefix(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ab-lab-x1y2/")
     assert under_jupyterhub()
-    assert (public_url("http://127.0.0.1:18730/_gateway/k3y/v1/hello?name=ana")
-            == "/user/ab-lab-x1y2/proxy/18730/_gateway/k3y/v1/hello?name=ana")
+    assert (
+        public_url("http://127.0.0.1:18730/_gateway/k3y/v1/hello?name=ana")
+        == "/user/ab-lab-x1y2/proxy/18730/_gateway/k3y/v1/hello?name=ana"
+    )
     assert public_url("http://localhost:18730") == "/user/ab-lab-x1y2/proxy/18730/"
 
 
 def test_public_url_leaves_reachable_urls_alone(monkeypatch):
     url = "http://127.0.0.1:18730/_gateway/k3y/v1/hello"
-    assert public_url(url) == url                        # make lab: the browser is on this machine
+    assert public_url(url) == url  # make lab: the browser is on this machine
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/x/")
     real = "https://k3y.apigateway.us-ashburn-1.oci.customer-oci.com/v1/hello"
-    assert public_url(real) == real                      # a real gateway is public already
+    assert public_url(real) == real  # a real gateway is public already
 
 
 def test_an_explicit_base_wins(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/x/")
     monkeypatch.setenv("LAB_PROXY_BASE", "https://lab.example.org/jupyter/")
-    assert (public_url("http://127.0.0.1:9/_gateway/a/b")
-            == "https://lab.example.org/jupyter/proxy/9/_gateway/a/b")
+    assert (
+        public_url("http://127.0.0.1:9/_gateway/a/b")
+        == "https://lab.example.org/jupyter/proxy/9/_gateway/a/b"
+    )
     assert public_url("http://127.0.0.1:9/p", base="/") == "/proxy/9/p"

@@ -21,7 +21,8 @@ def test_binder_environment_is_identical_to_the_top_level_one():
     top, binder = ROOT / "environment.yml", ROOT / "binder" / "environment.yml"
     assert binder.read_bytes() == top.read_bytes(), (
         "binder/environment.yml differs from environment.yml; Binder reads only binder/. "
-        "Fix: cp environment.yml binder/environment.yml")
+        "Fix: cp environment.yml binder/environment.yml"
+    )
 
 
 def test_environment_is_conda_forge_python_3_11():
@@ -45,7 +46,8 @@ def test_environment_pins_match_pyproject():
     for name, req in pyproject_requirements().items():
         assert str(env[name][1].specifier) == str(req.specifier), (
             f"{name}: environment.yml says {env[name][1].specifier or 'any'}, "
-            f"pyproject.toml says {req.specifier or 'any'}")
+            f"pyproject.toml says {req.specifier or 'any'}"
+        )
 
 
 def test_exact_pins_come_from_pypi_through_the_pip_section():
@@ -73,8 +75,13 @@ def test_readme_binder_badge_opens_00_setup_on_main():
     import re
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    m = re.search(r"\(https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^?]+)\?urlpath=lab/tree/([^)\s]+)\)", readme)
-    assert m, "README.md needs a Binder badge (https://mybinder.org/v2/gh/<owner>/<repo>/main?urlpath=...)"
+    m = re.search(
+        r"\(https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^?]+)\?urlpath=lab/tree/([^)\s]+)\)",
+        readme,
+    )
+    assert m, (
+        "README.md needs a Binder badge (https://mybinder.org/v2/gh/<owner>/<repo>/main?urlpath=...)"
+    )
     assert m.group(3) == "main"
     assert (ROOT / m.group(4)).is_file(), f"the badge opens {m.group(4)}, which does not exist"
     assert m.group(4) == "notebooks/00-setup.ipynb"

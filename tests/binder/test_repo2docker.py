@@ -13,17 +13,25 @@ from tests.binder.envfile import ROOT
 
 
 def repo2docker() -> str:
-    exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent)) or shutil.which("repo2docker")
+    exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent)) or shutil.which(
+        "repo2docker"
+    )
     if not exe:
-        pytest.skip("repo2docker is not installed (pip install jupyter-repo2docker); "
-                    "the Binder configuration was not checked against Binder's builder")
+        pytest.skip(
+            "repo2docker is not installed (pip install jupyter-repo2docker); "
+            "the Binder configuration was not checked against Binder's builder"
+        )
     return exe
 
 
 @pytest.fixture(scope="module")
 def dockerfile() -> str:
-    result = subprocess.run([repo2docker(), "--no-build", "--no-run", "--debug", str(ROOT)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [repo2docker(), "--no-build", "--no-run", "--debug", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout + result.stderr
 

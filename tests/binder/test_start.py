@@ -52,16 +52,26 @@ def launch_like_binder(tmp_path: Path, bindir: Path) -> None:
     python = str(bindir / "python")
     home = tmp_path / "home"
     port = free_port()
-    env = isolated_env(tmp_path / "jupyter", HOME=str(home), LOCALOCI_PORT=str(port),
-                       PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}",
-                       JUPYTER_CONFIG_DIR=str(home / ".jupyter"))
+    env = isolated_env(
+        tmp_path / "jupyter",
+        HOME=str(home),
+        LOCALOCI_PORT=str(port),
+        PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
+    )
     env.pop("LOCALOCI_URL", None)
     env.pop("LOCALOCI_HOME", None)
     env.pop("VIRTUAL_ENV", None)
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    server = start_jupyter(root, env, prefix=[str(ROOT / "binder" / "start")], python=python,
-                           log=tmp_path / "jupyter.log", timeout=120)
+    server = start_jupyter(
+        root,
+        env,
+        prefix=[str(ROOT / "binder" / "start")],
+        python=python,
+        log=tmp_path / "jupyter.log",
+        timeout=120,
+    )
     localoci_url = f"http://127.0.0.1:{port}"
     try:
         # localoci answers, in the data directory binder/start chose.
@@ -76,24 +86,37 @@ def launch_like_binder(tmp_path: Path, bindir: Path) -> None:
         assert Path(jenv["LOCALOCI_HOME"]) == home / ".lab" / "localoci"
         found = subprocess.run(
             [python, "-c", "from labhelpers import localctl; print(localctl.find().url)"],
-            env={**env, "LOCALOCI_URL": jenv["LOCALOCI_URL"], "LOCALOCI_HOME": jenv["LOCALOCI_HOME"]},
-            capture_output=True, text=True, timeout=120)
+            env={
+                **env,
+                "LOCALOCI_URL": jenv["LOCALOCI_URL"],
+                "LOCALOCI_HOME": jenv["LOCALOCI_HOME"],
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert found.stdout.strip() == localoci_url, found.stderr[-2000:]
         # The learner's browser reaches localoci (and so /_gateway/...) through Jupyter.
         if has_module(python, "jupyter_server_proxy"):
-            proxied = get_json(f"{server.url}/proxy/{port}/_localoci/health", token=server.token, timeout=10)
+            proxied = get_json(
+                f"{server.url}/proxy/{port}/_localoci/health", token=server.token, timeout=10
+            )
             assert proxied["dataDir"] == health["dataDir"]
             # ...including the API Gateway stand-in: an unknown deployment is localoci's JSON 404.
-            req = urllib.request.Request(f"{server.url}/proxy/{port}/_gateway/000000000000/v1/hello",
-                                         headers={"Authorization": f"token {server.token}"})
+            req = urllib.request.Request(
+                f"{server.url}/proxy/{port}/_gateway/000000000000/v1/hello",
+                headers={"Authorization": f"token {server.token}"},
+            )
             with pytest.raises(urllib.error.HTTPError) as answer:
                 urllib.request.urlopen(req, timeout=10)
             assert answer.value.code == 404
             body = json.loads(answer.value.read())
             assert (str(body["code"]), body["message"]) == ("404", "Not Found"), body
         else:
-            pytest.skip("jupyter-server-proxy is not installed in this environment: "
-                        "the proxied path was not checked (the slow fresh-environment test checks it)")
+            pytest.skip(
+                "jupyter-server-proxy is not installed in this environment: "
+                "the proxied path was not checked (the slow fresh-environment test checks it)"
+            )
     finally:
         server.stop()
         if not localctl.Control.for_service(localoci_url).wait_gone(timeout=15):
@@ -115,24 +138,49 @@ def test_fresh_environment_from_environment_yml_then_postbuild_then_start(tmp_pa
     if not uv:
         pytest.skip("uv is not installed: the fresh environment was not built")
     venv = tmp_path / "venv"
-    subprocess.run([uv, "venv", "-q", "--seed", "--python", "3.11", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [uv, "venv", "-q", "--seed", "--python", "3.11", str(venv)], check=True, timeout=120
+    )
     bindir = venv / "bin"
-    subprocess.run([uv, "pip", "install", "-q", "--python", str(bindir / "python"),
-                    *pip_install_args(ROOT / "environment.yml")], check=True, timeout=600)
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            str(bindir / "python"),
+            *pip_install_args(ROOT / "environment.yml"),
+        ],
+        check=True,
+        timeout=600,
+    )
     home = tmp_path / "home"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home), "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
     env.pop("JUPYTER_CONFIG_DIR", None)
     env.pop("VIRTUAL_ENV", None)
-    built = subprocess.run([str(ROOT / "binder" / "postBuild")], env=env, cwd=home,
-                           capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        [str(ROOT / "binder" / "postBuild")],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     assert (home / ".jupyter" / "jupyter_server_config.py").exists()
     launch_like_binder(tmp_path, bindir)
 
 
-def test_binder_start_still_execs_the_command_without_localoci_url_when_localoci_cannot_start(tmp_path):
+def test_binder_start_still_execs_the_command_without_localoci_url_when_localoci_cannot_start(
+    tmp_path,
+):
     """A port already taken: binder/start shows the end of localoci's log and hands over all
     the same, without LOCALOCI_URL (so connect() says what is wrong instead of timing out)."""
     import socket
@@ -143,14 +191,26 @@ def test_binder_start_still_execs_the_command_without_localoci_url_when_localoci
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {**os.environ, "HOME": str(home), "LOCALOCI_PORT": str(port),
-               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        env = {
+            **os.environ,
+            "HOME": str(home),
+            "LOCALOCI_PORT": str(port),
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
         for var in ("LOCALOCI_URL", "LOCALOCI_HOME"):
             env.pop(var, None)
         done = subprocess.run(
-            [str(ROOT / "binder" / "start"), sys.executable, "-c",
-             "import os; print('LOCALOCI_URL=' + os.environ.get('LOCALOCI_URL', 'unset'))"],
-            env=env, capture_output=True, text=True, timeout=120)
+            [
+                str(ROOT / "binder" / "start"),
+                sys.executable,
+                "-c",
+                "import os; print('LOCALOCI_URL=' + os.environ.get('LOCALOCI_URL', 'unset'))",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "LOCALOCI_URL=unset"
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr, done.stderr

@@ -17,9 +17,16 @@ from tests.browser.jupyter import JupyterServer, isolated_env, start_jupyter
 from tests.conftest import ROOT, start_localoci
 
 CHROMIUM = Path(os.environ.get("LAB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -27,8 +34,10 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     reason = None
     if not CHROMIUM.exists():
-        reason = (f"browser tests skipped: no Chromium at {CHROMIUM}. Install Debian's package "
-                  "(apt-get install chromium) or set LAB_CHROMIUM=/path/to/chromium.")
+        reason = (
+            f"browser tests skipped: no Chromium at {CHROMIUM}. Install Debian's package "
+            "(apt-get install chromium) or set LAB_CHROMIUM=/path/to/chromium."
+        )
     else:
         try:
             import playwright.sync_api  # noqa: F401
@@ -67,8 +76,13 @@ def jupyter(tmp_path_factory, lab_localoci) -> Iterator[JupyterServer]:
     base = tmp_path_factory.mktemp("jupyter")
     root = base / "notebooks"
     shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    env = isolated_env(base / "home", LOCALOCI_URL=lab_localoci.url, LOCALOCI_HOME=str(lab_localoci.data_dir),
-                       LAB_TARGET="local", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env = isolated_env(
+        base / "home",
+        LOCALOCI_URL=lab_localoci.url,
+        LOCALOCI_HOME=str(lab_localoci.data_dir),
+        LAB_TARGET="local",
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+    )
     server = start_jupyter(root, env, log=base / "jupyter.log")
     try:
         yield server

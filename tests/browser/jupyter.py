@@ -25,7 +25,9 @@ from pathlib import Path
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -57,18 +59,23 @@ def isolated_env(base: Path, **extra: str) -> dict[str, str]:
 
 @dataclass
 class JupyterServer:
-    url: str            # http://127.0.0.1:<port>  (base URL "/")
+    url: str  # http://127.0.0.1:<port>  (base URL "/")
     token: str
     proc: subprocess.Popen
     log: Path
     children: list[int] = field(default_factory=list)
 
     def api(self, path: str, method: str = "GET", timeout: float = 5.0):
-        req = urllib.request.Request(f"{self.url}{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
-            return json.loads(body) if body and r.headers.get_content_type() == "application/json" else body
+            return (
+                json.loads(body)
+                if body and r.headers.get_content_type() == "application/json"
+                else body
+            )
 
     def lab_url(self, path: str = "", workspace: str | None = None) -> str:
         """The lab on ``path``; a named ``workspace`` starts clean (no tabs restored from earlier)."""
@@ -109,26 +116,56 @@ class JupyterServer:
             self.proc.wait(5)
 
 
-def start_jupyter(root_dir: Path, env: dict[str, str], *, prefix: list[str] | None = None,
-                  python: str = sys.executable, timeout: float = 60.0, log: Path) -> JupyterServer:
+def start_jupyter(
+    root_dir: Path,
+    env: dict[str, str],
+    *,
+    prefix: list[str] | None = None,
+    python: str = sys.executable,
+    timeout: float = 60.0,
+    log: Path,
+) -> JupyterServer:
     """``[prefix...] python -m jupyter lab`` on a free port, in its own process group; wait for /api."""
     port, token = free_port(), secrets.token_hex(16)
-    cmd = [*(prefix or []), python, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-           "--ServerApp.open_browser=False", "--ServerApp.shutdown_no_activity_timeout=900"]
+    cmd = [
+        *(prefix or []),
+        python,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.shutdown_no_activity_timeout=900",
+    ]
     out = open(log, "ab")  # noqa: SIM115 - the child writes to it
-    proc = subprocess.Popen(cmd, cwd=root_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=root_dir,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     server = JupyterServer(f"http://127.0.0.1:{port}", token, proc, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"Jupyter exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"Jupyter exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
             server.api("/api/status", timeout=1)
             return server
         except (OSError, ValueError):
             time.sleep(0.2)
     server.stop()
-    raise RuntimeError(f"Jupyter did not answer in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(
+        f"Jupyter did not answer in {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}"
+    )

@@ -40,8 +40,11 @@ def run_all_cells(page) -> None:
 
 
 def cell_errors(page) -> str:
-    return "\n".join(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-                     .all_inner_texts())[-2000:]
+    return "\n".join(
+        page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        ).all_inner_texts()
+    )[-2000:]
 
 
 def wait_until_all_cells_ran(page, artifacts, name: str) -> int:
@@ -56,7 +59,9 @@ def wait_until_all_cells_ran(page, artifacts, name: str) -> int:
         handle = page.wait_for_function(script, timeout=RUN_ALL_TIMEOUT_MS, polling=500)
     except Exception as exc:  # noqa: BLE001 - re-raised with what the page shows
         page.screenshot(path=str(artifacts / f"{name}-FAILED.png"), full_page=True)
-        raise AssertionError(f"Run All did not finish: {exc}\nerrors shown:\n{cell_errors(page)}") from None
+        raise AssertionError(
+            f"Run All did not finish: {exc}\nerrors shown:\n{cell_errors(page)}"
+        ) from None
     wait_for_idle_kernel(page, timeout=30_000)
     return handle.json_value()
 
@@ -84,7 +89,8 @@ def choose(page, cursor_type: str, before: tuple[list[int], str]) -> tuple[list[
             const out = outs[outs.length - 1];
             return !!out && out.innerText.trim() !== '' && out.innerText !== prev;
         }""",
-        arg=[before[1]], timeout=15_000,
+        arg=[before[1]],
+        timeout=15_000,
     )
     return picker_state(page)
 
@@ -96,12 +102,20 @@ def test_cursor_picker_switches_types_and_the_message_table_follows(page, jupyte
     picker = page.locator(".widget-vbox:has(.widget-toggle-buttons)").last
     picker.scroll_into_view_if_needed()
     buttons = picker.locator(".widget-toggle-buttons button").all_inner_texts()
-    assert [b.strip() for b in buttons] == ["TRIM_HORIZON", "LATEST", "AT_OFFSET", "AFTER_OFFSET", "AT_TIME"]
+    assert [b.strip() for b in buttons] == [
+        "TRIM_HORIZON",
+        "LATEST",
+        "AT_OFFSET",
+        "AFTER_OFFSET",
+        "AT_TIME",
+    ]
 
     # The notebook set the picker to the demo's partition and first offset, and fetched.
     page.wait_for_function(
         """() => { const o = [...document.querySelectorAll('.widget-vbox .widget-output')].pop();
-                   return !!o && !!o.querySelector('table'); }""", timeout=30_000)
+                   return !!o && !!o.querySelector('table'); }""",
+        timeout=30_000,
+    )
     trim = picker_state(page)
     assert trim[0], f"TRIM_HORIZON showed no table: {trim[1]!r}"
     first = trim[0][0]
@@ -121,7 +135,9 @@ def test_consumption_charts_render_as_images(page, jupyter, artifacts):
     run_all_cells(page)
     assert wait_until_all_cells_ran(page, artifacts, "03-consumption") >= 10
     images = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
-    assert images.count() >= 2, f"expected the throughput/offset charts, found {images.count()} images"
+    assert images.count() >= 2, (
+        f"expected the throughput/offset charts, found {images.count()} images"
+    )
     widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
     assert all(w > 0 for w in widths), widths
     images.last.scroll_into_view_if_needed()

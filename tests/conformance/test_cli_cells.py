@@ -23,7 +23,9 @@ from tests.notebooks.conftest import NOTEBOOKS, load, outputs_text
 
 pytestmark = [
     pytest.mark.cli,
-    pytest.mark.skipif(cli.find_cli() is None, reason="the OCI CLI is not installed (pip install oci-cli)"),
+    pytest.mark.skipif(
+        cli.find_cli() is None, reason="the OCI CLI is not installed (pip install oci-cli)"
+    ),
 ]
 
 PATH = ["00-setup.ipynb", "01-publish.ipynb", "02-cursor-types.ipynb"]
@@ -38,13 +40,16 @@ def execute(nb: nbformat.NotebookNode, server, monkeypatch, **env: str) -> nbfor
     monkeypatch.delenv("OCI_CLI_ENDPOINT", raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    NotebookClient(nb, timeout=240, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute(cwd=str(NOTEBOOKS), env=dict(os.environ))
+    NotebookClient(
+        nb, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute(cwd=str(NOTEBOOKS), env=dict(os.environ))
     return nb
 
 
 def cli_cells(nb) -> dict[str, nbformat.NotebookNode]:
-    return {c.id: c for c in nb.cells if c.cell_type == "code" and "cli" in c.metadata.get("tags", [])}
+    return {
+        c.id: c for c in nb.cells if c.cell_type == "code" and "cli" in c.metadata.get("tags", [])
+    }
 
 
 def printed_json(text: str):
@@ -54,7 +59,11 @@ def printed_json(text: str):
 
 
 def no_stderr(cell) -> None:
-    errs = [o.get("text", "") for o in cell.outputs if o.get("name") == "stderr" or o.output_type == "error"]
+    errs = [
+        o.get("text", "")
+        for o in cell.outputs
+        if o.get("name") == "stderr" or o.output_type == "error"
+    ]
     assert not errs, f"{cell.id} wrote to stderr or failed: {errs}"
 
 
@@ -101,13 +110,21 @@ def test_00_lists_and_gets_the_stream_in_kebab_case(learner_path):
     assert stream["lifecycle-state"] == "ACTIVE" and stream["messages-endpoint"] == server.url
     assert stream["name"] == "lab-stream" and stream["partitions"] == 3
     tenancy = server.config["tenancy"]
-    assert tenancy not in listed and stream["compartment-id"].startswith("ocid1.tenancy.oc1..[REDACTED]")
+    assert tenancy not in listed and stream["compartment-id"].startswith(
+        "ocid1.tenancy.oc1..[REDACTED]"
+    )
     got = outputs_text(cells["nb00-cli-06"])
-    assert printed_json(got) == {"messages-endpoint": server.url, "name": "lab-stream",
-                                                "partitions": 3, "state": "ACTIVE"}
+    assert printed_json(got) == {
+        "messages-endpoint": server.url,
+        "name": "lab-stream",
+        "partitions": 3,
+        "state": "ACTIVE",
+    }
     assert "Missing option --endpoint" in outputs_text(cells["nb00-cli-08"])
     line = outputs_text(cells["nb00-cli-10"]).strip()
-    assert line.startswith(f"oci --config-file {server.config_file} --profile LOCAL streaming admin stream get")
+    assert line.startswith(
+        f"oci --config-file {server.config_file} --profile LOCAL streaming admin stream get"
+    )
     assert line.endswith(f"--endpoint {server.url}")
 
 
@@ -135,17 +152,26 @@ def test_02_five_cursor_types_decode_and_follow_the_next_cursor(learner_path):
     assert made.count('"value": "') == 5 and made.count("--type ") == 5
     decoded = outputs_text(cells["nb02-cli-05"])
     assert '"opc-next-cursor": "' in decoded and '"value": "d2F2ZS' in decoded  # base64 of "wave"
-    assert f"decoded: [({offset}, 'wave 0 · message 3'), ({offset + 1}, 'wave 1 · message 0')]" in decoded
-    table = dict(re.findall(r"^(\w+)\s+offsets (\[.*\])$", outputs_text(cells["nb02-cli-07"]), re.M))
+    assert (
+        f"decoded: [({offset}, 'wave 0 · message 3'), ({offset + 1}, 'wave 1 · message 0')]"
+        in decoded
+    )
+    table = dict(
+        re.findall(r"^(\w+)\s+offsets (\[.*\])$", outputs_text(cells["nb02-cli-07"]), re.M)
+    )
     starts = {t: (json.loads(v) or [None])[0] for t, v in table.items()}
     assert starts["AT_OFFSET"] == offset and starts["AFTER_OFFSET"] == offset + 1
     assert starts["AT_TIME"] == offset + 1, "the second wave starts right after offset first + 3"
     assert starts["LATEST"] is None and starts["TRIM_HORIZON"] == 0
     latest = outputs_text(cells["nb02-cli-09"])
-    first_batch = latest[latest.index("{"):latest.index("}") + 1]
-    assert json.loads(first_batch).keys() == {"opc-next-cursor"}, "an empty batch prints only the next cursor"
+    first_batch = latest[latest.index("{") : latest.index("}") + 1]
+    assert json.loads(first_batch).keys() == {"opc-next-cursor"}, (
+        "an empty batch prints only the next cursor"
+    )
     assert "before publishing: []" in latest
-    assert re.search(r"after publishing:\s+\[\(\d+, \"published after the CLI's LATEST cursor\"\)\]", latest)
+    assert re.search(
+        r"after publishing:\s+\[\(\d+, \"published after the CLI's LATEST cursor\"\)\]", latest
+    )
 
 
 def test_without_the_cli_every_cli_cell_prints_the_note(localoci_factory, monkeypatch):
@@ -153,9 +179,13 @@ def test_without_the_cli_every_cli_cell_prints_the_note(localoci_factory, monkey
     for name in PATH:
         nb = execute(load(name), server, monkeypatch, LAB_OCI_CLI="/nonexistent/oci")
         for cell in cli_cells(nb).values():
-            assert not [o for o in cell.outputs if o.output_type == "error"], f"{name} {cell.id} failed"
+            assert not [o for o in cell.outputs if o.output_type == "error"], (
+                f"{name} {cell.id} failed"
+            )
             if "cli_available()" in cell.source or "export_cli_env(lab, stream)" in cell.source:
-                assert "pip install oci-cli" in outputs_text(cell), f"{name} {cell.id} shows no note"
+                assert "pip install oci-cli" in outputs_text(cell), (
+                    f"{name} {cell.id} shows no note"
+                )
             assert "Traceback" not in outputs_text(cell)
 
 
@@ -167,8 +197,22 @@ def test_the_cli_prints_no_warning_for_the_local_profile(localoci_factory, tmp_p
     config = tmp_path / "config"
     shutil.copy(localoci.config_file, config)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_CLI", "SUPPRESS_"))}
-    cmd = [cli.find_cli(), "--config-file", str(config), "--profile", localoci.profile, "streaming", "admin",
-           "stream", "list", "-c", localoci.compartment, "--endpoint", localoci.url, "--no-retry"]
+    cmd = [
+        cli.find_cli(),
+        "--config-file",
+        str(config),
+        "--profile",
+        localoci.profile,
+        "streaming",
+        "admin",
+        "stream",
+        "list",
+        "-c",
+        localoci.compartment,
+        "--endpoint",
+        localoci.url,
+        "--no-retry",
+    ]
 
     def run(**env: str) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, capture_output=True, text=True, env={**base, **env}, timeout=90)
@@ -185,10 +229,32 @@ def test_the_cli_prints_no_warning_for_the_local_profile(localoci_factory, tmp_p
 def test_admin_commands_on_oci_use_the_region_endpoint(localoci, tmp_path):
     """``--endpoint ""`` (ADMIN_ENDPOINT on the oci target) leaves the CLI to derive the
     regional endpoint; --debug shows where it would go, without reaching it."""
-    cmd = [cli.find_cli(), "--config-file", localoci.config_file, "--profile", localoci.profile, "--debug",
-           "streaming", "admin", "stream", "get", "--stream-id", "ocid1.stream.oc1..x", "--endpoint", "",
-           "--no-retry", "--connection-timeout", "1", "--read-timeout", "1"]
-    env = {**os.environ, "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING": "True", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    cmd = [
+        cli.find_cli(),
+        "--config-file",
+        localoci.config_file,
+        "--profile",
+        localoci.profile,
+        "--debug",
+        "streaming",
+        "admin",
+        "stream",
+        "get",
+        "--stream-id",
+        "ocid1.stream.oc1..x",
+        "--endpoint",
+        "",
+        "--no-retry",
+        "--connection-timeout",
+        "1",
+        "--read-timeout",
+        "1",
+    ]
+    env = {
+        **os.environ,
+        "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING": "True",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+    }
     env.pop("OCI_CLI_ENDPOINT", None)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=90)
     assert "https://streaming.us-ashburn-1.oci.oraclecloud.com" in proc.stderr + proc.stdout

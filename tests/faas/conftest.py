@@ -42,10 +42,14 @@ class Lab:
         return self.deployment.endpoint
 
     def fm(self) -> oci.functions.FunctionsManagementClient:
-        return oci.functions.FunctionsManagementClient(self.server.config, service_endpoint=self.server.url)
+        return oci.functions.FunctionsManagementClient(
+            self.server.config, service_endpoint=self.server.url
+        )
 
     def invoker(self, endpoint: str | None = None) -> oci.functions.FunctionsInvokeClient:
-        return oci.functions.FunctionsInvokeClient(self.server.config, service_endpoint=endpoint or self.hello.invoke_endpoint)
+        return oci.functions.FunctionsInvokeClient(
+            self.server.config, service_endpoint=endpoint or self.hello.invoke_endpoint
+        )
 
     def gateways(self) -> oci.apigateway.GatewayClient:
         return oci.apigateway.GatewayClient(self.server.config, service_endpoint=self.server.url)
@@ -54,10 +58,17 @@ class Lab:
         return oci.apigateway.DeploymentClient(self.server.config, service_endpoint=self.server.url)
 
 
-def create_function(fm, app_id: str, name: str, source: Path, config: dict | None = None, timeout: int = 30):
+def create_function(
+    fm, app_id: str, name: str, source: Path, config: dict | None = None, timeout: int = 30
+):
     details = oci.functions.models.CreateFunctionDetails(
-        display_name=name, application_id=app_id, memory_in_mbs=256, timeout_in_seconds=timeout,
-        source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(image=str(source)),
+        display_name=name,
+        application_id=app_id,
+        memory_in_mbs=256,
+        timeout_in_seconds=timeout,
+        source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(
+            image=str(source)
+        ),
         config=config or {},
     )
     return fm.create_function(details).data
@@ -76,8 +87,10 @@ WAIT = re.compile(r"next request can be made in (\d+) ms")
 def read_event(lab, offset: int) -> tuple[str, dict]:
     """The message at ``offset`` (partition 0), read back with the SDK."""
     client = lab.server.stream_client()
-    cursor = client.create_cursor(lab.stream.id, oci.streaming.models.CreateCursorDetails(
-        partition="0", type="AT_OFFSET", offset=offset)).data.value
+    cursor = client.create_cursor(
+        lab.stream.id,
+        oci.streaming.models.CreateCursorDetails(partition="0", type="AT_OFFSET", offset=offset),
+    ).data.value
     for _ in range(20):  # GetMessages is limited to 5 calls/s per partition: move past a 429's wait
         try:
             msg = client.get_messages(lab.stream.id, cursor, limit=1).data[0]
@@ -108,20 +121,39 @@ def faas_server(inprocess_localoci) -> InProcessServer:
 def lab(faas_server) -> Lab:
     s = faas_server
     admin = s.admin()
-    stream = admin.create_stream(oci.streaming.models.CreateStreamDetails(
-        name="lab-stream", partitions=1, compartment_id=s.compartment)).data
+    stream = admin.create_stream(
+        oci.streaming.models.CreateStreamDetails(
+            name="lab-stream", partitions=1, compartment_id=s.compartment
+        )
+    ).data
     stream = active(admin.get_stream, stream.id)
     fm = oci.functions.FunctionsManagementClient(s.config, service_endpoint=s.url)
-    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=s.compartment, display_name="lab", subnet_ids=[], config={"APP_LEVEL": "from-app"})).data
-    hello = create_function(fm, app.id, "hello", HELLO_DIR, {
-        "STREAM_OCID": stream.id, "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint})
+    app = fm.create_application(
+        oci.functions.models.CreateApplicationDetails(
+            compartment_id=s.compartment,
+            display_name="lab",
+            subnet_ids=[],
+            config={"APP_LEVEL": "from-app"},
+        )
+    ).data
+    hello = create_function(
+        fm,
+        app.id,
+        "hello",
+        HELLO_DIR,
+        {"STREAM_OCID": stream.id, "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint},
+    )
     probe = create_function(fm, app.id, "probe", PROBE_DIR, {"PROBE_SETTING": "42"}, timeout=5)
     gc = oci.apigateway.GatewayClient(s.config, service_endpoint=s.url)
     dc = oci.apigateway.DeploymentClient(s.config, service_endpoint=s.url)
-    gw = gc.create_gateway(oci.apigateway.models.CreateGatewayDetails(
-        compartment_id=s.compartment, endpoint_type="PUBLIC", subnet_id="ocid1.subnet.oc1..lab",
-        display_name="lab-apigw")).data
+    gw = gc.create_gateway(
+        oci.apigateway.models.CreateGatewayDetails(
+            compartment_id=s.compartment,
+            endpoint_type="PUBLIC",
+            subnet_id="ocid1.subnet.oc1..lab",
+            display_name="lab-apigw",
+        )
+    ).data
     gw = active(gc.get_gateway, gw.id)
     spec = load_deployment_spec(hello.id)
     probe_backend = {"type": "ORACLE_FUNCTIONS_BACKEND", "functionId": probe.id}
@@ -129,13 +161,29 @@ def lab(faas_server) -> Lab:
         {"path": "/probe", "methods": ["GET", "POST", "PUT"], "backend": probe_backend},
         {"path": "/items/{item}", "methods": ["ANY"], "backend": probe_backend},
         {"path": "/files/{rest*}", "methods": ["GET"], "backend": probe_backend},
-        {"path": "/proxy/health", "methods": ["GET"],
-         "backend": {"type": "HTTP_BACKEND", "url": f"{s.url}/_localoci/health"}},
-        {"path": "/proxy/down", "methods": ["GET"],
-         "backend": {"type": "HTTP_BACKEND", "url": "http://127.0.0.1:9/nothing", "connectTimeoutInSeconds": 1}},
+        {
+            "path": "/proxy/health",
+            "methods": ["GET"],
+            "backend": {"type": "HTTP_BACKEND", "url": f"{s.url}/_localoci/health"},
+        },
+        {
+            "path": "/proxy/down",
+            "methods": ["GET"],
+            "backend": {
+                "type": "HTTP_BACKEND",
+                "url": "http://127.0.0.1:9/nothing",
+                "connectTimeoutInSeconds": 1,
+            },
+        },
     ]
-    dep = dc.create_deployment(oci.apigateway.models.CreateDeploymentDetails(
-        gateway_id=gw.id, compartment_id=s.compartment, path_prefix=PATH_PREFIX,
-        display_name="hello-api", specification=spec)).data
+    dep = dc.create_deployment(
+        oci.apigateway.models.CreateDeploymentDetails(
+            gateway_id=gw.id,
+            compartment_id=s.compartment,
+            path_prefix=PATH_PREFIX,
+            display_name="hello-api",
+            specification=spec,
+        )
+    ).data
     dep = active(dc.get_deployment, dep.id)
     return Lab(s, stream, app, hello, probe, gw, dep)

@@ -44,21 +44,31 @@ def test_lists_page_with_opc_next_page_and_find_by_name(lab):
     assert [a.id for a in apps] == [lab.app.id]
     first = fm.list_functions(lab.app.id, limit=1)
     assert len(first.data) == 1 and first.has_next_page
-    everything = oci.pagination.list_call_get_all_results(fm.list_functions, lab.app.id, limit=1).data
+    everything = oci.pagination.list_call_get_all_results(
+        fm.list_functions, lab.app.id, limit=1
+    ).data
     assert {"hello", "probe"} <= {f.display_name for f in everything}
     assert all(f.invoke_endpoint == lab.server.url for f in everything)
 
 
 def test_application_and_function_lifecycle(lab):
     fm = lab.fm()
-    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=lab.server.compartment, display_name="crud-app", subnet_ids=[], config={"A": "1"})).data
+    app = fm.create_application(
+        oci.functions.models.CreateApplicationDetails(
+            compartment_id=lab.server.compartment,
+            display_name="crud-app",
+            subnet_ids=[],
+            config={"A": "1"},
+        )
+    ).data
     assert fm.get_application(app.id).data.config == {"A": "1"}
     fm.update_application(app.id, oci.functions.models.UpdateApplicationDetails(config={"A": "2"}))
     assert fm.get_application(app.id).data.config == {"A": "2"}
     fn = create_function(fm, app.id, "crud-fn", HELLO_DIR, {"X": "1"})
     # API 20260325's UpdateFunction returns no body (20181201 returned the function).
-    fm.update_function(fn.id, oci.functions.models.UpdateFunctionDetails(config={"X": "2"}, timeout_in_seconds=60))
+    fm.update_function(
+        fn.id, oci.functions.models.UpdateFunctionDetails(config={"X": "2"}, timeout_in_seconds=60)
+    )
     updated = fm.get_function(fn.id).data
     assert updated.config == {"X": "2"} and updated.timeout_in_seconds == 60
     with pytest.raises(oci.exceptions.ServiceError) as busy:
@@ -87,9 +97,12 @@ def test_image_that_is_not_a_source_directory_is_refused_with_the_fix(lab, tmp_p
 def test_freeform_tag_names_the_source_when_image_is_an_ocir_name(lab):
     fm = lab.fm()
     details = oci.functions.models.CreateFunctionDetails(
-        display_name="tagged", application_id=lab.app.id, memory_in_mbs=256,
+        display_name="tagged",
+        application_id=lab.app.id,
+        memory_in_mbs=256,
         source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(
-            image="iad.ocir.io/ns/repo/hello:0.0.1"),
+            image="iad.ocir.io/ns/repo/hello:0.0.1"
+        ),
         freeform_tags={"localoci-source": str(HELLO_DIR)},
     )
     fn = fm.create_function(details).data

@@ -14,7 +14,6 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 
-from labhelpers.functions import HELLO_DIR
 from localoci import auth
 
 from .conftest import HELLO_DIR, PROBE_DIR, create_function, read_event
@@ -29,18 +28,28 @@ def test_hello_publishes_and_answers_json_with_partition_and_offset(lab):
     r = invoke(lab, lab.hello, {"name": "Ada"})
     assert r.status == 200 and r.headers["content-type"] == "application/json"
     out = json.loads(r.data.text)
-    assert out["greeting"] == "Hello, Ada!" and out["partition"] == "0" and isinstance(out["offset"], int)
+    assert (
+        out["greeting"] == "Hello, Ada!"
+        and out["partition"] == "0"
+        and isinstance(out["offset"], int)
+    )
     key, event = read_event(lab, out["offset"])
     assert key == "Ada"
-    assert event["name"] == "Ada" and event["via"] == "invoke" and event["functionId"] == lab.hello.id
+    assert (
+        event["name"] == "Ada" and event["via"] == "invoke" and event["functionId"] == lab.hello.id
+    )
 
 
 def test_invoke_works_on_the_20181201_path_too(lab):
     cfg = lab.server.config
     signer = oci.signer.Signer(cfg["tenancy"], cfg["user"], cfg["fingerprint"], cfg["key_file"])
-    r = requests.post(f"{lab.server.url}/20181201/functions/{lab.probe.id}/actions/invoke",
-                      data=b'{"action": "echo"}', headers={"content-type": "application/json"},
-                      auth=signer, timeout=30)
+    r = requests.post(
+        f"{lab.server.url}/20181201/functions/{lab.probe.id}/actions/invoke",
+        data=b'{"action": "echo"}',
+        headers={"content-type": "application/json"},
+        auth=signer,
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["body"] == '{"action": "echo"}'
 
@@ -54,7 +63,9 @@ def test_function_runs_warm_with_fn_environment_and_merged_config(lab):
     assert env["FN_FN_NAME"] == "probe" and env["FN_APP_NAME"] == "lab"
     assert env["PROBE_SETTING"] == "42" and env["APP_LEVEL"] == "from-app"
     assert env["OCI_RESOURCE_PRINCIPAL_VERSION"] == "2.2"
-    assert not any(k in env for k in ("OCI_CLI_PROFILE", "OCI_CONFIG_FILE")), "the server's OCI settings stay out"
+    assert not any(k in env for k in ("OCI_CLI_PROFILE", "OCI_CONFIG_FILE")), (
+        "the server's OCI settings stay out"
+    )
     assert first["headers"].get("fn-call-id") and "fn-intent" not in first["headers"]
 
 
@@ -95,10 +106,17 @@ def test_detached_invoke_answers_202_at_once(lab):
 
 # -- resource principals ----------------------------------------------------------------------
 
+
 def rp_stream_client(lab, token: str, pem: str) -> oci.streaming.StreamAdminClient:
-    signer = oci.auth.signers.EphemeralResourcePrincipalSigner(session_token=token, private_key=pem, region="us-ashburn-1")
-    return oci.streaming.StreamAdminClient({}, signer=signer, service_endpoint=lab.server.url,
-                                           retry_strategy=oci.retry.NoneRetryStrategy())
+    signer = oci.auth.signers.EphemeralResourcePrincipalSigner(
+        session_token=token, private_key=pem, region="us-ashburn-1"
+    )
+    return oci.streaming.StreamAdminClient(
+        {},
+        signer=signer,
+        service_endpoint=lab.server.url,
+        retry_strategy=oci.retry.NoneRetryStrategy(),
+    )
 
 
 def probe_token(lab) -> tuple[str, str]:
@@ -108,7 +126,9 @@ def probe_token(lab) -> tuple[str, str]:
 
 def test_resource_principal_token_carries_the_claims_the_sdk_reads(lab):
     token, pem = probe_token(lab)
-    signer = oci.auth.signers.EphemeralResourcePrincipalSigner(session_token=token, private_key=pem, region="us-ashburn-1")
+    signer = oci.auth.signers.EphemeralResourcePrincipalSigner(
+        session_token=token, private_key=pem, region="us-ashburn-1"
+    )
     assert signer.get_claim("sub") == lab.probe.id
     assert signer.get_claim("res_type") == "fnfunc"
     assert signer.tenancy_id == lab.server.config["tenancy"]
@@ -131,11 +151,16 @@ def test_expired_resource_principal_token_is_401(lab):
     token, pem = probe_token(lab)
     payload = token.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    public_pem = oci.signer.load_private_key(pem, None).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem = (
+        oci.signer.load_private_key(pem, None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     with sqlite3.connect(lab.server.data_dir / "localoci.db") as db:
-        secret = bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'server_secret'").fetchone()[0])
+        secret = bytes.fromhex(
+            db.execute("SELECT value FROM meta WHERE key = 'server_secret'").fetchone()[0]
+        )
     keep = {k: v for k, v in claims.items() if k not in ("iat", "exp", "jwk", "iss")}
     expired = auth.issue_token(secret, public_pem, keep, ttl_s=-600)
     with pytest.raises(oci.exceptions.ServiceError) as exc:
@@ -145,9 +170,16 @@ def test_expired_resource_principal_token_is_401(lab):
 
 def test_publish_failure_answers_503_with_the_reason(lab):
     fm = lab.fm()
-    broken = create_function(fm, lab.app.id, "hello-nostream", HELLO_DIR, {
-        "STREAM_OCID": "ocid1.stream.oc1.local.doesnotexist",
-        "STREAM_MESSAGES_ENDPOINT": lab.server.url})
+    broken = create_function(
+        fm,
+        lab.app.id,
+        "hello-nostream",
+        HELLO_DIR,
+        {
+            "STREAM_OCID": "ocid1.stream.oc1.local.doesnotexist",
+            "STREAM_MESSAGES_ENDPOINT": lab.server.url,
+        },
+    )
     try:
         out = json.loads(invoke(lab, broken, {"name": "Ada"}).data.text)
     finally:
@@ -161,8 +193,11 @@ def test_reset_and_shutdown_stop_function_processes(localoci_factory):
 
     server = localoci_factory()
     fm = oci.functions.FunctionsManagementClient(server.config, service_endpoint=server.url)
-    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=server.compartment, display_name="r", subnet_ids=[])).data
+    app = fm.create_application(
+        oci.functions.models.CreateApplicationDetails(
+            compartment_id=server.compartment, display_name="r", subnet_ids=[]
+        )
+    ).data
     fn = create_function(fm, app.id, "probe", PROBE_DIR)
     inv = oci.functions.FunctionsInvokeClient(server.config, service_endpoint=server.url)
 
@@ -196,8 +231,11 @@ def test_reset_and_shutdown_stop_function_processes(localoci_factory):
     with pytest.raises(oci.exceptions.ServiceError) as gone:
         fm.get_function(fn.id)
     assert gone.value.status == 404
-    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=server.compartment, display_name="r", subnet_ids=[])).data
+    app = fm.create_application(
+        oci.functions.models.CreateApplicationDetails(
+            compartment_id=server.compartment, display_name="r", subnet_ids=[]
+        )
+    ).data
     fn = create_function(fm, app.id, "probe", PROBE_DIR)
     pid = json.loads(inv.invoke_function(fn.id, invoke_function_body="{}").data.text)["pid"]
     server.stop()

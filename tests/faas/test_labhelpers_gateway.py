@@ -25,7 +25,13 @@ def glab(tmp_path_factory):
     mp.setenv("LOCALOCI_URL", server.url)
     mp.setenv("LOCALOCI_HOME", str(server.data_dir))
     mp.setenv("LAB_TARGET", "local")
-    for var in ("LAB_STREAM", "LAB_PATH_PREFIX", "LAB_FN_APP", "LAB_GATEWAY_OCID", "HELLO_FUNCTION_OCID"):
+    for var in (
+        "LAB_STREAM",
+        "LAB_PATH_PREFIX",
+        "LAB_FN_APP",
+        "LAB_GATEWAY_OCID",
+        "HELLO_FUNCTION_OCID",
+    ):
         mp.delenv(var, raising=False)
     from labhelpers import connect, get_or_create_stream
 
@@ -73,7 +79,10 @@ def test_deploying_twice_creates_nothing_new(hello, glab):
     again = deploy_hello(lab, stream)
     assert all(a.startswith("found") for a in again.actions), again.actions
     assert (again.function.id, again.gateway.id, again.deployment.id) == (
-        hello.function.id, hello.gateway.id, hello.deployment.id)
+        hello.function.id,
+        hello.gateway.id,
+        hello.deployment.id,
+    )
 
 
 def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
@@ -86,7 +95,9 @@ def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys)
     assert answer.body["greeting"] == "Hello, Grace Hopper!"
     client = lab.stream_client(stream.messages_endpoint)
     events = hello_events(client, stream, "Grace Hopper")
-    assert [(e.partition, e.offset) for e in events] == [(answer.body["partition"], answer.body["offset"])]
+    assert [(e.partition, e.offset) for e in events] == [
+        (answer.body["partition"], answer.body["offset"])
+    ]
     assert events[0].value["callId"] == answer.body["callId"] and events[0].value["via"] == "http"
     assert check_event_for_name(client, stream, "Grace Hopper", events[0])
     assert "✅ All good." in capsys.readouterr().out
@@ -115,8 +126,13 @@ def test_a_copy_with_a_wrong_stream_answers_503_publish_failed(hello, glab):
     from labhelpers.gateway import deploy_hello, invoke_hello
 
     lab, stream = glab
-    broken = deploy_hello(lab, stream, function_name="hello-broken", path_prefix=PATH_PREFIX + "-broken",
-                          config={"STREAM_OCID": "ocid1.stream.oc1..nothing-here"})
+    broken = deploy_hello(
+        lab,
+        stream,
+        function_name="hello-broken",
+        path_prefix=PATH_PREFIX + "-broken",
+        config={"STREAM_OCID": "ocid1.stream.oc1..nothing-here"},
+    )
     assert broken.function.id != hello.function.id and broken.gateway.id == hello.gateway.id
     answer = invoke_hello(broken, "Ada")
     assert answer.status == 503 and answer.body["error"] == "publish_failed"
@@ -142,8 +158,11 @@ def test_undeploy_deletes_only_the_labs_own_resources_and_is_safe_twice(hello, g
 
     lab, stream = glab
     gc = oci.apigateway.GatewayClient(lab.config, service_endpoint=lab.local.url)
-    foreign = gc.create_gateway(oci.apigateway.models.CreateGatewayDetails(
-        compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="someone-elses")).data
+    foreign = gc.create_gateway(
+        oci.apigateway.models.CreateGatewayDetails(
+            compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="someone-elses"
+        )
+    ).data
     deploy_hello(lab, stream)
     deleted = undeploy_hello(lab)
     assert "gateway lab-apigw" in deleted and "application lab-app" in deleted
@@ -158,9 +177,11 @@ def test_undeploy_deletes_only_the_labs_own_resources_and_is_safe_twice(hello, g
 
 
 def test_labhelpers_gateway_imports_neither_fdk_nor_the_server():
-    code = ("import sys, labhelpers.gateway; "
-            "bad = [m for m in ('fdk', 'starlette', 'uvicorn', 'localoci.faas.runtime') if m in sys.modules]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, labhelpers.gateway; "
+        "bad = [m for m in ('fdk', 'starlette', 'uvicorn', 'localoci.faas.runtime') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -180,30 +201,49 @@ def test_oci_target_builds_nothing_finds_what_fn_deploy_made_and_keeps_it(glab):
     M, G = oci.functions.models, oci.apigateway.models
     fm = oci.functions.FunctionsManagementClient(lab.config, service_endpoint=lab.local.url)
     gc = oci.apigateway.GatewayClient(lab.config, service_endpoint=lab.local.url)
-    app = fm.create_application(M.CreateApplicationDetails(
-        compartment_id=lab.compartment_id, display_name="lab-app", subnet_ids=[])).data
-    fn = fm.create_function(M.CreateFunctionDetails(
-        display_name="hello", application_id=app.id, memory_in_mbs=256,
-        source_details=M.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR)))).data
+    app = fm.create_application(
+        M.CreateApplicationDetails(
+            compartment_id=lab.compartment_id, display_name="lab-app", subnet_ids=[]
+        )
+    ).data
+    fn = fm.create_function(
+        M.CreateFunctionDetails(
+            display_name="hello",
+            application_id=app.id,
+            memory_in_mbs=256,
+            source_details=M.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR)),
+        )
+    ).data
     with pytest.raises(GatewaySetupError, match="api-gateway gateway create"):
         deploy_hello(oci_lab, stream)
     assert not fm.get_function(fn.id).data.config, "a failed deploy_hello changed the function"
-    gw = gc.create_gateway(G.CreateGatewayDetails(
-        compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="lab-apigw")).data
+    gw = gc.create_gateway(
+        G.CreateGatewayDetails(
+            compartment_id=lab.compartment_id, endpoint_type="PUBLIC", display_name="lab-apigw"
+        )
+    ).data
 
     hello = deploy_hello(oci_lab, stream)
     assert hello.function.id == fn.id and hello.gateway.id == gw.id
     assert any(a.startswith("updated hello's config") for a in hello.actions)
     assert any(a.startswith("created deployment") for a in hello.actions)
     assert invoke_hello(hello, "Ada").status == 200
-    copy = deploy_hello(oci_lab, stream, function_name="hello-broken", path_prefix="/v1-broken",
-                        config={"STREAM_OCID": "ocid1.stream.oc1..nope"})
+    copy = deploy_hello(
+        oci_lab,
+        stream,
+        function_name="hello-broken",
+        path_prefix="/v1-broken",
+        config={"STREAM_OCID": "ocid1.stream.oc1..nope"},
+    )
     assert "created function hello-broken from hello's image" in copy.actions
     assert copy.function.source_details.image == fn.source_details.image
 
     deleted = undeploy_hello(oci_lab)
-    assert sorted(deleted) == ["deployment lab-hello-api", "deployment lab-hello-broken-api",
-                               "function hello-broken"]
+    assert sorted(deleted) == [
+        "deployment lab-hello-api",
+        "deployment lab-hello-broken-api",
+        "function hello-broken",
+    ]
     assert fm.get_function(fn.id).data.lifecycle_state == "ACTIVE"
     assert gc.get_gateway(gw.id).data.lifecycle_state == "ACTIVE"
     fm.delete_function(fn.id)

@@ -27,8 +27,10 @@ TENANCY, USER = "labtenancy", "learner"
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "kafka_extra: a Kafka client outside Python (kcat, kafkajs) or aiokafka; "
-        "skips when the tool is missing")
+        "markers",
+        "kafka_extra: a Kafka client outside Python (kcat, kafkajs) or aiokafka; "
+        "skips when the tool is missing",
+    )
 
 
 class LoopThread:
@@ -45,6 +47,7 @@ class LoopThread:
     def call(self, fn: Callable, *args, **kw):
         async def wrap():
             return fn(*args, **kw)
+
         return self.run(wrap())
 
     def close(self) -> None:
@@ -77,8 +80,9 @@ class KafkaServer:
 
     def start(self) -> None:
         ctx = server_context(self.tls) if self.tls else None
-        self.listener = KafkaListener(self.backend, port=self.port, ssl_context=ctx,
-                                      limits=self.limits)
+        self.listener = KafkaListener(
+            self.backend, port=self.port, ssl_context=ctx, limits=self.limits
+        )
         self.lt.run(self.listener.start())
         self.port = self.listener.port
 
@@ -104,18 +108,26 @@ class KafkaServer:
     # -- client settings ---------------------------------------------------------------------
 
     def confluent(self, **extra) -> dict:
-        conf = {"bootstrap.servers": self.bootstrap, "security.protocol": self.protocol,
-                "sasl.mechanism": "PLAIN", "sasl.username": self.username,
-                "sasl.password": TOKEN}
+        conf = {
+            "bootstrap.servers": self.bootstrap,
+            "security.protocol": self.protocol,
+            "sasl.mechanism": "PLAIN",
+            "sasl.username": self.username,
+            "sasl.password": TOKEN,
+        }
         if self.tls:
             conf["ssl.ca.location"] = str(self.tls.ca_file)
         conf.update(extra)
         return conf
 
     def kafka_python(self, **extra) -> dict:
-        conf = {"bootstrap_servers": self.bootstrap, "security_protocol": self.protocol,
-                "sasl_mechanism": "PLAIN", "sasl_plain_username": self.username,
-                "sasl_plain_password": TOKEN}
+        conf = {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": self.protocol,
+            "sasl_mechanism": "PLAIN",
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": TOKEN,
+        }
         if self.tls:
             conf["ssl_cafile"] = str(self.tls.ca_file)
         conf.update(extra)
@@ -124,7 +136,9 @@ class KafkaServer:
 
 @pytest.fixture(scope="session")
 def tls_material(tmp_path_factory) -> TlsMaterial:
-    return ensure_server_certificate(tmp_path_factory.mktemp("kafka-tls"), ["localhost", "127.0.0.1"])
+    return ensure_server_certificate(
+        tmp_path_factory.mktemp("kafka-tls"), ["localhost", "127.0.0.1"]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,14 @@ class Raw:
         from kafka.protocol.sasl import SaslAuthenticateResponse, SaslHandshakeResponse
 
         self.call(ApiVersionsRequest(), 0, ApiVersionsResponse)
-        hs = self.call(SaslHandshakeRequest(mechanism="PLAIN"), handshake_version, SaslHandshakeResponse)
+        hs = self.call(
+            SaslHandshakeRequest(mechanism="PLAIN"), handshake_version, SaslHandshakeResponse
+        )
         assert hs.error_code == 0
-        return self.call(SaslAuthenticateRequest(auth_bytes=b"\0" + username.encode() + b"\0" + password.encode()),
-                         1, SaslAuthenticateResponse)
+        return self.call(
+            SaslAuthenticateRequest(
+                auth_bytes=b"\0" + username.encode() + b"\0" + password.encode()
+            ),
+            1,
+            SaslAuthenticateResponse,
+        )

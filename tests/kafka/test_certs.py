@@ -25,8 +25,10 @@ def handshake(material, name: str) -> str:
 
     t = threading.Thread(target=serve, daemon=True)
     t.start()
-    with socket.create_connection(("127.0.0.1", port)) as raw, \
-            client_context(material).wrap_socket(raw, server_hostname=name) as tls:
+    with (
+        socket.create_connection(("127.0.0.1", port)) as raw,
+        client_context(material).wrap_socket(raw, server_hostname=name) as tls,
+    ):
         version = tls.version()
         tls.send(b"x")
     t.join(5)

@@ -20,10 +20,19 @@ from localoci.kafka.backend import CREATING, DELETED
 from .conftest import TOKEN
 
 MIB = 1024 * 1024
-QUICK = {"topic.metadata.refresh.interval.ms": 500, "retry.backoff.ms": 50,
-         "topic.metadata.propagation.max.ms": 500}
-GROUP = {"auto.offset.reset": "earliest", "enable.auto.commit": False, "session.timeout.ms": 6000,
-         "heartbeat.interval.ms": 300, "fetch.wait.max.ms": 200, **QUICK}
+QUICK = {
+    "topic.metadata.refresh.interval.ms": 500,
+    "retry.backoff.ms": 50,
+    "topic.metadata.propagation.max.ms": 500,
+}
+GROUP = {
+    "auto.offset.reset": "earliest",
+    "enable.auto.commit": False,
+    "session.timeout.ms": 6000,
+    "heartbeat.interval.ms": 300,
+    "fetch.wait.max.ms": 200,
+    **QUICK,
+}
 
 
 def produce(server, topic: str, messages, **conf) -> list:
@@ -31,8 +40,13 @@ def produce(server, topic: str, messages, **conf) -> list:
     p = Producer(server.confluent(**{**QUICK, **conf}))
     reports: list = []
     for key, value, headers in messages:
-        p.produce(topic, key=key, value=value, headers=headers,
-                  on_delivery=lambda e, m: reports.append((e, m.partition(), m.offset())))
+        p.produce(
+            topic,
+            key=key,
+            value=value,
+            headers=headers,
+            on_delivery=lambda e, m: reports.append((e, m.partition(), m.offset())),
+        )
     assert p.flush(15) == 0
     return reports
 
@@ -48,19 +62,22 @@ def consume(c: Consumer, want: int, timeout: float = 15) -> list:
 
 def test_delivery_reports_give_partition_and_offset_and_headers_come_back(server):
     sid = server.add_stream("orders", 2)
-    reports = produce(server, "orders", [(b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)])
-                                         for i in range(10)])
+    reports = produce(
+        server, "orders", [(b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)]) for i in range(10)]
+    )
     assert all(e is None for e, _, _ in reports)
     per_partition = {q: server.call(server.backend.bounds, sid, q)[1] for q in (0, 1)}
     assert sum(per_partition.values()) == 10
     assert sorted(o for _, _, o in reports) == sorted(
-        o for q, n in per_partition.items() for o in range(n))
+        o for q, n in per_partition.items() for o in range(n)
+    )
     c = Consumer(server.confluent(**{"group.id": "reports", **GROUP}))
     c.subscribe(["orders"])
     got = sorted(consume(c, 10), key=lambda m: m.key())
     c.close()
     assert [(m.key(), m.value(), m.headers()) for m in got] == [
-        (b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)]) for i in range(10)]
+        (b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)]) for i in range(10)
+    ]
 
 
 @pytest.mark.parametrize("acks", ["0", "1", "all"])
@@ -76,8 +93,12 @@ def test_every_acks_setting_stores_the_messages(server, acks):
 @pytest.mark.parametrize("codec", ["gzip", "snappy", "lz4", "zstd"])
 def test_compressed_batches_are_stored_as_records(server, codec):
     sid = server.add_stream("packed")
-    produce(server, "packed", [(b"%d" % i, b"payload " * 40, None) for i in range(300)],
-            **{"compression.codec": codec, "linger.ms": 50})
+    produce(
+        server,
+        "packed",
+        [(b"%d" % i, b"payload " * 40, None) for i in range(300)],
+        **{"compression.codec": codec, "linger.ms": 50},
+    )
     rows = server.call(server.backend.read, sid, 0, 0, 10 * MIB)
     assert len(rows) == 300 and rows[299].key == b"299" and rows[5].value == b"payload " * 40
 
@@ -115,7 +136,9 @@ def test_two_members_split_and_rebalance_and_commits_survive_restarts(server):
 
     a, b = member("a"), member("b")
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (len(a.assignment()) == 2 and len(b.assignment()) == 2):
+    while time.monotonic() < deadline and not (
+        len(a.assignment()) == 2 and len(b.assignment()) == 2
+    ):
         a.poll(0.1)
         b.poll(0.1)
     assert {tp.partition for tp in a.assignment() + b.assignment()} == {0, 1, 2, 3}
@@ -140,8 +163,9 @@ def test_two_members_split_and_rebalance_and_commits_survive_restarts(server):
 def test_bad_credentials_are_reported_with_the_reason(server):
     server.add_stream("orders")
     errors: list = []
-    p = Producer(server.confluent(**{"sasl.password": TOKEN + "x",
-                                     "error_cb": lambda e: errors.append(e)}))
+    p = Producer(
+        server.confluent(**{"sasl.password": TOKEN + "x", "error_cb": lambda e: errors.append(e)})
+    )
     p.produce("orders", b"v")
     deadline = time.monotonic() + 10
     while not errors and time.monotonic() < deadline:
@@ -152,9 +176,12 @@ def test_bad_credentials_are_reported_with_the_reason(server):
 
 def test_a_message_over_one_mebibyte_is_refused_with_message_too_large(server):
     sid = server.add_stream("big")
-    reports = produce(server, "big", [(None, b"x" * (MIB + 1), None), (None, b"small", None)],
-                      **{"message.max.bytes": 4 * MIB, "linger.ms": 0, "retries": 0,
-                         "batch.num.messages": 1})
+    reports = produce(
+        server,
+        "big",
+        [(None, b"x" * (MIB + 1), None), (None, b"small", None)],
+        **{"message.max.bytes": 4 * MIB, "linger.ms": 0, "retries": 0, "batch.num.messages": 1},
+    )
     errs = {e.code() if e else None for e, _, _ in reports}
     assert KafkaError.MSG_SIZE_TOO_LARGE in errs and None in errs
     assert [r.value for r in server.call(server.backend.read, sid, 0, 0, 10 * MIB)] == [b"small"]
@@ -167,8 +194,12 @@ def test_writes_over_one_mebibyte_per_second_are_slowed_down(plain_server):
     plain_server.add_stream("fast")
     throttles: list = []
     t0 = time.monotonic()
-    reports = produce(plain_server, "fast", [(None, b"z" * (256 * 1024), None)] * 12,
-                      throttle_cb=lambda ev: throttles.append(ev.throttle_time))
+    reports = produce(
+        plain_server,
+        "fast",
+        [(None, b"z" * (256 * 1024), None)] * 12,
+        throttle_cb=lambda ev: throttles.append(ev.throttle_time),
+    )
     elapsed = time.monotonic() - t0
     assert all(e is None for e, _, _ in reports)
     assert elapsed >= 1.0, f"3 MiB went through in {elapsed:.2f} s"
@@ -184,15 +215,19 @@ def test_a_stream_in_creating_and_a_deleted_stream(server):
     assert md.topics["fresh"].error.code() == KafkaError.LEADER_NOT_AVAILABLE
     server.call(server.backend.set_state, gone, DELETED)
     reports = produce(server, "gone", [(None, b"after", None)], **{"message.timeout.ms": 3000})
-    assert reports[0][0].code() in (KafkaError._UNKNOWN_TOPIC, KafkaError.UNKNOWN_TOPIC_OR_PART,
-                                     KafkaError._MSG_TIMED_OUT)
+    assert reports[0][0].code() in (
+        KafkaError._UNKNOWN_TOPIC,
+        KafkaError.UNKNOWN_TOPIC_OR_PART,
+        KafkaError._MSG_TIMED_OUT,
+    )
     assert server.call(server.backend.bounds, creating, 0) == (0, 0)
 
 
 def test_admin_create_topics_creates_a_stream_with_the_pools_defaults(server):
     admin = AdminClient(server.confluent())
-    futures = admin.create_topics([NewTopic("made-by-admin", num_partitions=3),
-                                   NewTopic("bad name!", num_partitions=1)])
+    futures = admin.create_topics(
+        [NewTopic("made-by-admin", num_partitions=3), NewTopic("bad name!", num_partitions=1)]
+    )
     futures["made-by-admin"].result(10)
     with pytest.raises(Exception, match="not a valid topic name"):
         futures["bad name!"].result(10)
@@ -213,11 +248,17 @@ def test_rest_produced_messages_reach_kafka_consumers_with_their_append_time(ser
     got = consume(c, 3)
     c.close()
     assert [(m.offset(), m.key(), m.value()) for m in got] == [
-        (0, None, b"from-rest"), (1, b"k", b"from-kafka"), (2, b"rk", b"rest-again")]
+        (0, None, b"from-rest"),
+        (1, b"k", b"from-kafka"),
+        (2, b"rk", b"rest-again"),
+    ]
     from confluent_kafka import TIMESTAMP_CREATE_TIME, TIMESTAMP_LOG_APPEND_TIME
 
-    assert [m.timestamp()[0] for m in got] == [TIMESTAMP_LOG_APPEND_TIME, TIMESTAMP_CREATE_TIME,
-                                               TIMESTAMP_LOG_APPEND_TIME]
+    assert [m.timestamp()[0] for m in got] == [
+        TIMESTAMP_LOG_APPEND_TIME,
+        TIMESTAMP_CREATE_TIME,
+        TIMESTAMP_LOG_APPEND_TIME,
+    ]
     assert got[0].headers() is None and got[1].headers() == [("h", b"1")]
 
 
@@ -233,7 +274,9 @@ def test_admin_lists_and_describes_groups_and_configs(server):
         c.poll(0.1)
     admin = AdminClient(server.confluent())
     listed = admin.list_consumer_groups().result(10)
-    assert [(g.group_id, g.state) for g in listed.valid] == [("watchers", ConsumerGroupState.STABLE)]
+    assert [(g.group_id, g.state) for g in listed.valid] == [
+        ("watchers", ConsumerGroupState.STABLE)
+    ]
     (described,) = admin.describe_consumer_groups(["watchers"]).values()
     d = described.result(10)
     assert d.state == ConsumerGroupState.STABLE and len(d.members) == 1

@@ -15,11 +15,25 @@ def run(coro):
     return asyncio.run(asyncio.wait_for(coro, 10))
 
 
-async def join(c: Coordinator, member: str = "", protocols=RANGE, session_ms: int = 6000,
-               rebalance_ms: int = 2000, client: str = "c"):
-    return await c.join(POOL, GROUP, member, client_id=client, client_host="/127.0.0.1",
-                        session_timeout_ms=session_ms, rebalance_timeout_ms=rebalance_ms,
-                        protocol_type="consumer", protocols=protocols)
+async def join(
+    c: Coordinator,
+    member: str = "",
+    protocols=RANGE,
+    session_ms: int = 6000,
+    rebalance_ms: int = 2000,
+    client: str = "c",
+):
+    return await c.join(
+        POOL,
+        GROUP,
+        member,
+        client_id=client,
+        client_host="/127.0.0.1",
+        session_timeout_ms=session_ms,
+        rebalance_timeout_ms=rebalance_ms,
+        protocol_type="consumer",
+        protocols=protocols,
+    )
 
 
 def test_a_lone_member_becomes_leader_of_generation_one():
@@ -31,6 +45,7 @@ def test_a_lone_member_becomes_leader_of_generation_one():
         s = await c.sync(POOL, GROUP, r.member_id, 1, {r.member_id: b"assign"})
         assert (s.error, s.assignment) == (Code.NONE, b"assign")
         assert c.group(POOL, GROUP).state == STABLE
+
     run(go())
 
 
@@ -50,9 +65,11 @@ def test_a_second_member_triggers_a_rebalance_both_rejoin_and_only_the_leader_ge
         assert c.group(POOL, GROUP).state == COMPLETING
         follower = asyncio.ensure_future(c.sync(POOL, GROUP, other.member_id, 2, {}))
         await asyncio.sleep(0.01)
-        lead = await c.sync(POOL, GROUP, first.member_id, 2,
-                            {first.member_id: b"p0", other.member_id: b"p1"})
+        lead = await c.sync(
+            POOL, GROUP, first.member_id, 2, {first.member_id: b"p0", other.member_id: b"p1"}
+        )
         assert (lead.assignment, (await follower).assignment) == (b"p0", b"p1")
+
     run(go())
 
 
@@ -68,6 +85,7 @@ def test_the_protocol_is_one_every_member_supports():
         assert ra2.protocol == (await b).protocol == "roundrobin"
         bad = await join(c, protocols=[("sticky", b"")])
         assert bad.error == Code.INCONSISTENT_GROUP_PROTOCOL
+
     run(go())
 
 
@@ -79,6 +97,7 @@ def test_members_that_do_not_rejoin_in_time_are_removed():
         b = await asyncio.wait_for(join(c, rebalance_ms=300), 3)  # a never rejoins
         assert b.error == Code.NONE and b.generation == 2 and b.leader == b.member_id
         assert c.heartbeat(POOL, GROUP, a.member_id, 1) == Code.UNKNOWN_MEMBER_ID
+
     run(go())
 
 
@@ -94,6 +113,7 @@ def test_stale_generations_and_strangers_are_told_so():
         assert c.check_commit(POOL, GROUP, a.member_id, 0) == Code.ILLEGAL_GENERATION
         assert c.check_commit(POOL, GROUP, "", -1) == Code.UNKNOWN_MEMBER_ID  # group is active
         assert c.check_commit(POOL, "idle-group", "", -1) == Code.NONE
+
     run(go())
 
 
@@ -109,6 +129,7 @@ def test_a_silent_member_expires_after_its_session_timeout():
             assert c.group(POOL, GROUP).state == EMPTY
         finally:
             await c.stop()
+
     run(go())
 
 
@@ -127,6 +148,7 @@ def test_leaving_rebalances_the_rest_and_empties_the_group_last():
         g = c.group(POOL, GROUP)
         assert (g.state, g.members) == (EMPTY, {})
         assert c.leave(POOL, GROUP, b.member_id) == Code.UNKNOWN_MEMBER_ID
+
     run(go())
 
 
@@ -134,4 +156,5 @@ def test_session_timeouts_outside_the_bounds_are_refused():
     async def go():
         c = Coordinator()
         assert (await join(c, session_ms=1000)).error == Code.INVALID_SESSION_TIMEOUT
+
     run(go())

@@ -19,8 +19,11 @@ from .conftest import KafkaServer
 
 pytestmark = pytest.mark.kafka_extra
 HERE = Path(__file__).parent
-KAFKAJS = Path(os.environ.get("KAFKAJS_NODE_PATH",
-                              Path.home() / ".cache" / "localoci-kafkajs" / "node_modules"))
+KAFKAJS = Path(
+    os.environ.get(
+        "KAFKAJS_NODE_PATH", Path.home() / ".cache" / "localoci-kafkajs" / "node_modules"
+    )
+)
 
 
 def properties(server: KafkaServer, path: Path) -> Path:
@@ -35,9 +38,13 @@ def test_aiokafka_produces_and_consumes_in_a_group(server):
     from aiokafka.helpers import create_ssl_context
 
     sid = server.add_stream("aio", 2)
-    kw = dict(bootstrap_servers=server.bootstrap, security_protocol=server.protocol,
-              sasl_mechanism="PLAIN", sasl_plain_username=server.username,
-              sasl_plain_password=server.confluent()["sasl.password"])
+    kw = dict(
+        bootstrap_servers=server.bootstrap,
+        security_protocol=server.protocol,
+        sasl_mechanism="PLAIN",
+        sasl_plain_username=server.username,
+        sasl_plain_password=server.confluent()["sasl.password"],
+    )
     if server.tls:
         kw["ssl_context"] = create_ssl_context(cafile=str(server.tls.ca_file))
 
@@ -46,12 +53,18 @@ def test_aiokafka_produces_and_consumes_in_a_group(server):
         await p.start()
         try:
             for i in range(6):
-                await p.send_and_wait("aio", key=b"k%d" % i, value=b"v%d" % i,
-                                      headers=[("via", b"aiokafka")])
+                await p.send_and_wait(
+                    "aio", key=b"k%d" % i, value=b"v%d" % i, headers=[("via", b"aiokafka")]
+                )
         finally:
             await p.stop()
-        c = aiokafka.AIOKafkaConsumer("aio", group_id="aio-group", auto_offset_reset="earliest",
-                                      enable_auto_commit=False, **kw)
+        c = aiokafka.AIOKafkaConsumer(
+            "aio",
+            group_id="aio-group",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            **kw,
+        )
         await c.start()
         got = []
         try:
@@ -66,8 +79,11 @@ def test_aiokafka_produces_and_consumes_in_a_group(server):
 
     got = asyncio.run(go())
     assert sorted((r.key, r.value, list(r.headers)) for r in got) == [
-        (b"k%d" % i, b"v%d" % i, [("via", b"aiokafka")]) for i in range(6)]
-    committed = server.call(server.backend.committed_offsets, server.backend_principal(), "aio-group")
+        (b"k%d" % i, b"v%d" % i, [("via", b"aiokafka")]) for i in range(6)
+    ]
+    committed = server.call(
+        server.backend.committed_offsets, server.backend_principal(), "aio-group"
+    )
     assert sum(c.offset for sp, c in committed.items() if sp.stream_id == sid) == 6
 
 
@@ -78,14 +94,38 @@ def test_kcat_produces_and_consumes_in_a_group(server, tmp_path):
     server.add_stream("kc", 2)
     conf = properties(server, tmp_path / "kcat.properties")
     lines = "".join(f"k{i}:v{i}\n" for i in range(6))
-    subprocess.run([kcat, "-F", str(conf), "-P", "-t", "kc", "-K:"], input=lines.encode(),
-                   check=True, timeout=30, capture_output=True)
-    out = subprocess.run([kcat, "-F", str(conf), "-G", "kc-group", "-o", "beginning", "-c", "6",
-                          "-f", "%k=%s@%p:%o\\n", "kc"], check=True, timeout=60,
-                         capture_output=True).stdout.decode()
-    assert sorted(line.split("@")[0] for line in out.splitlines()) == [f"k{i}=v{i}" for i in range(6)]
-    listing = subprocess.run([kcat, "-F", str(conf), "-L", "-J"], check=True, timeout=30,
-                             capture_output=True).stdout
+    subprocess.run(
+        [kcat, "-F", str(conf), "-P", "-t", "kc", "-K:"],
+        input=lines.encode(),
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [
+            kcat,
+            "-F",
+            str(conf),
+            "-G",
+            "kc-group",
+            "-o",
+            "beginning",
+            "-c",
+            "6",
+            "-f",
+            "%k=%s@%p:%o\\n",
+            "kc",
+        ],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    ).stdout.decode()
+    assert sorted(line.split("@")[0] for line in out.splitlines()) == [
+        f"k{i}=v{i}" for i in range(6)
+    ]
+    listing = subprocess.run(
+        [kcat, "-F", str(conf), "-L", "-J"], check=True, timeout=30, capture_output=True
+    ).stdout
     md = json.loads(listing)
     assert [t["topic"] for t in md["topics"]] == ["kc"]
     assert md["brokers"][0]["name"] == server.bootstrap
@@ -96,18 +136,31 @@ def test_kafkajs_produces_and_consumes_in_a_group(server):
     if not node:
         pytest.skip("node is not installed")
     if not (KAFKAJS / "kafkajs").is_dir():
-        pytest.skip(f"kafkajs is not installed in {KAFKAJS} "
-                    "(npm install --prefix ~/.cache/localoci-kafkajs kafkajs@2.2.4)")
+        pytest.skip(
+            f"kafkajs is not installed in {KAFKAJS} "
+            "(npm install --prefix ~/.cache/localoci-kafkajs kafkajs@2.2.4)"
+        )
     server.add_stream("kjs", 2)
-    env = {**os.environ, "NODE_PATH": str(KAFKAJS), "KAFKA_BOOTSTRAP": server.bootstrap,
-           "KAFKA_USERNAME": server.username, "KAFKA_PASSWORD": server.confluent()["sasl.password"],
-           "KAFKA_TOPIC": "kjs", "KAFKA_GROUP": "kjs-group"}
+    env = {
+        **os.environ,
+        "NODE_PATH": str(KAFKAJS),
+        "KAFKA_BOOTSTRAP": server.bootstrap,
+        "KAFKA_USERNAME": server.username,
+        "KAFKA_PASSWORD": server.confluent()["sasl.password"],
+        "KAFKA_TOPIC": "kjs",
+        "KAFKA_GROUP": "kjs-group",
+    }
     if server.tls:
         env["KAFKA_CA"] = str(server.tls.ca_file)
-    run = subprocess.run([node, str(HERE / "clients" / "kafkajs_roundtrip.js")], env=env,
-                         timeout=60, capture_output=True)
+    run = subprocess.run(
+        [node, str(HERE / "clients" / "kafkajs_roundtrip.js")],
+        env=env,
+        timeout=60,
+        capture_output=True,
+    )
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     result = json.loads(run.stdout.decode().strip().splitlines()[-1])
     assert result["sent"] >= 1
     assert sorted((m["key"], m["value"], m["header"]) for m in result["got"]) == [
-        (f"k{i}", f"v{i}", "kafkajs") for i in range(5)]
+        (f"k{i}", f"v{i}", "kafkajs") for i in range(5)
+    ]

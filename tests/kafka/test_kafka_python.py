@@ -20,8 +20,13 @@ from localoci.kafka.backend import CREATING, DELETED
 from .conftest import TOKEN
 
 MIB = 1024 * 1024
-FAST_GROUP = dict(heartbeat_interval_ms=300, session_timeout_ms=6000, fetch_max_wait_ms=200,
-                  auto_offset_reset="earliest", enable_auto_commit=False)
+FAST_GROUP = dict(
+    heartbeat_interval_ms=300,
+    session_timeout_ms=6000,
+    fetch_max_wait_ms=200,
+    auto_offset_reset="earliest",
+    enable_auto_commit=False,
+)
 
 
 def producer(server, **kw) -> KafkaProducer:
@@ -40,15 +45,24 @@ def drain(consumer: KafkaConsumer, want: int, timeout: float = 15) -> list:
 def test_keys_values_headers_and_timestamps_come_back(server):
     sid = server.add_stream("orders", 3)
     p = producer(server)
-    sent = [p.send("orders", key=b"k%d" % i, value=b"v%d" % i, headers=[("trace", b"t%d" % i)],
-                   timestamp_ms=1_700_000_000_000 + i).get(10) for i in range(9)]
+    sent = [
+        p.send(
+            "orders",
+            key=b"k%d" % i,
+            value=b"v%d" % i,
+            headers=[("trace", b"t%d" % i)],
+            timestamp_ms=1_700_000_000_000 + i,
+        ).get(10)
+        for i in range(9)
+    ]
     p.close()
     assert sum(server.call(server.backend.bounds, sid, q)[1] for q in range(3)) == 9
     c = KafkaConsumer("orders", group_id="keys", **server.kafka_python(**FAST_GROUP))
     got = sorted(drain(c, 9), key=lambda r: r.key)
     c.close()
     assert [(r.key, r.value, r.headers, r.timestamp) for r in got] == [
-        (b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)], 1_700_000_000_000 + i) for i in range(9)]
+        (b"k%d" % i, b"v%d" % i, [("trace", b"t%d" % i)], 1_700_000_000_000 + i) for i in range(9)
+    ]
     assert {(r.partition, r.offset) for r in got} == {(m.partition, m.offset) for m in sent}
 
 
@@ -191,7 +205,9 @@ def test_the_default_idempotent_producer_is_told_the_broker_lacks_init_producer_
     server.add_stream("idem")
     p = KafkaProducer(**server.kafka_python())  # kafka-python 3 defaults to idempotence
     t0 = time.monotonic()
-    with pytest.raises(IncompatibleBrokerVersion, match="does not support the 'InitProducerIdRequest'"):
+    with pytest.raises(
+        IncompatibleBrokerVersion, match="does not support the 'InitProducerIdRequest'"
+    ):
         p.send("idem", b"x").get(10)
     assert time.monotonic() - t0 < 3
     p.close(1)

@@ -47,17 +47,25 @@ def assert_alive(server) -> None:
 def produce_request(topic: str, acks: int, value: bytes = b"v") -> ProduceRequest:
     raw = batch_from_produced([ProducedRecord(b"k", value, int(time.time() * 1000))])
     part = ProduceRequest.TopicProduceData.PartitionProduceData(index=0, records=raw)
-    return ProduceRequest(transactional_id=None, acks=acks, timeout_ms=1000,
-                          topic_data=[ProduceRequest.TopicProduceData(name=topic, partition_data=[part])])
+    return ProduceRequest(
+        transactional_id=None,
+        acks=acks,
+        timeout_ms=1000,
+        topic_data=[ProduceRequest.TopicProduceData(name=topic, partition_data=[part])],
+    )
 
 
 # -- ApiVersions -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("version", [0, 1, 2, 3])
 def test_api_versions_lists_the_profile_without_init_producer_id(plain_server, version):
     c = Raw(plain_server.port)
-    r = c.call(ApiVersionsRequest(client_software_name="t", client_software_version="1"),
-               version, ApiVersionsResponse)
+    r = c.call(
+        ApiVersionsRequest(client_software_name="t", client_software_version="1"),
+        version,
+        ApiVersionsResponse,
+    )
     table = {k.api_key: (k.min_version, k.max_version) for k in r.api_keys}
     assert r.error_code == 0
     assert table == {a.key: (a.min_version, a.max_version) for a in APIS.values()}
@@ -71,13 +79,14 @@ def test_unknown_api_versions_version_gets_the_v0_format_fallback(plain_server):
     body = struct.pack(">hhih", 18, 4, 77, 3) + b"kjs" + b"\x00" + b"\x02k\x021\x00"
     c.send_bytes(struct.pack(">i", len(body)) + body)
     frame = c.read_frame()
-    assert frame == bytes.fromhex("0000004d" "0023" "00000001" "0012" "0000" "0003")
+    assert frame == bytes.fromhex("0000004d002300000001001200000003")
     # the connection stays usable: the client retries at a version it now knows
     r = c.call(ApiVersionsRequest(), 3, ApiVersionsResponse)
     assert r.error_code == 0
 
 
 # -- framing and garbage -----------------------------------------------------------------------------
+
 
 def test_a_two_gigabyte_length_prefix_closes_at_once_and_the_listener_stays_up(plain_server):
     c = Raw(plain_server.port)
@@ -88,12 +97,15 @@ def test_a_two_gigabyte_length_prefix_closes_at_once_and_the_listener_stays_up(p
     assert_alive(plain_server)
 
 
-@pytest.mark.parametrize("garbage", [
-    b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",            # an HTTP client
-    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS ClientHello on the plaintext port
-    b"\x00\x00\x00\x05hello",                        # a frame too small for a header
-    b"\xff\xff\xff\xfe",                             # a negative size
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",  # an HTTP client
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS ClientHello on the plaintext port
+        b"\x00\x00\x00\x05hello",  # a frame too small for a header
+        b"\xff\xff\xff\xfe",  # a negative size
+    ],
+)
 def test_garbage_closes_the_connection_and_the_listener_stays_up(plain_server, garbage):
     c = Raw(plain_server.port)
     c.send_bytes(garbage)
@@ -148,6 +160,7 @@ def test_repeated_garbage_is_counted_but_logged_once(plain_server):
 
 # -- SASL ----------------------------------------------------------------------------------------------
 
+
 def test_requests_before_authentication_close_the_connection(plain_server):
     c = Raw(plain_server.port)
     c.call(ApiVersionsRequest(), 0, ApiVersionsResponse)
@@ -177,16 +190,19 @@ def test_only_the_plain_mechanism_is_offered(plain_server):
     assert c.closed()
 
 
-@pytest.mark.parametrize("username,password,part", [
-    ("nosuchtenancy/learner/{pool}", TOKEN, "no tenancy is named 'nosuchtenancy'"),
-    ("labtenancy/nobody/{pool}", TOKEN, "has no user named 'nobody'"),
-    ("labtenancy/learner/ocid1.streampool.oc1.local.nope", TOKEN, "no active stream pool"),
-    ("labtenancy/learner/{pool}", "wrong-token", "not an auth token of user 'learner'"),
-    ("labtenancy/NoDomain/learner/{pool}", TOKEN, "no identity domain named 'NoDomain'"),
-    ("labtenancy/{pool}", TOKEN, "must be tenancyName/userName/streamPoolId"),
-    ("labtenancy/learner/DefaultPool", TOKEN, "stream pool's OCID"),
-    ("ocid1.tenancy.oc1..x/learner/{pool}", TOKEN, "tenancy's name, not an OCID"),
-])
+@pytest.mark.parametrize(
+    "username,password,part",
+    [
+        ("nosuchtenancy/learner/{pool}", TOKEN, "no tenancy is named 'nosuchtenancy'"),
+        ("labtenancy/nobody/{pool}", TOKEN, "has no user named 'nobody'"),
+        ("labtenancy/learner/ocid1.streampool.oc1.local.nope", TOKEN, "no active stream pool"),
+        ("labtenancy/learner/{pool}", "wrong-token", "not an auth token of user 'learner'"),
+        ("labtenancy/NoDomain/learner/{pool}", TOKEN, "no identity domain named 'NoDomain'"),
+        ("labtenancy/{pool}", TOKEN, "must be tenancyName/userName/streamPoolId"),
+        ("labtenancy/learner/DefaultPool", TOKEN, "stream pool's OCID"),
+        ("ocid1.tenancy.oc1..x/learner/{pool}", TOKEN, "tenancy's name, not an OCID"),
+    ],
+)
 def test_bad_credentials_name_the_wrong_part_then_close(plain_server, username, password, part):
     c = Raw(plain_server.port)
     t0 = time.monotonic()
@@ -208,7 +224,9 @@ def test_handshake_v0_takes_a_bare_token_and_answers_an_empty_frame(plain_server
     token = f"\0{plain_server.username}\0{TOKEN}".encode()
     c.send_bytes(struct.pack(">i", len(token)) + token)
     assert c.read_frame() == b""
-    assert c.call(MetadataRequest(topics=None), 4, MetadataResponse).cluster_id == plain_server.pool_id
+    assert (
+        c.call(MetadataRequest(topics=None), 4, MetadataResponse).cluster_id == plain_server.pool_id
+    )
 
 
 def test_handshake_v0_with_a_bad_token_closes(plain_server):
@@ -235,6 +253,7 @@ def test_an_unauthenticated_connection_is_closed_after_the_auth_timeout(loop_thr
 
 # -- ordering ----------------------------------------------------------------------------------------
 
+
 def test_acks_zero_gets_no_answer_and_later_answers_keep_their_order(plain_server):
     sid = plain_server.add_stream("orders")
     c = Raw(plain_server.port)
@@ -250,16 +269,33 @@ def test_pipelined_requests_are_answered_in_order(plain_server):
     plain_server.add_stream("orders")
     c = Raw(plain_server.port)
     c.login(plain_server.username, TOKEN)
-    fetch = FetchRequest(replica_id=-1, max_wait_ms=300, min_bytes=1, max_bytes=1 << 20,
-                         isolation_level=0, session_id=0, session_epoch=-1, topics=[
-                             FetchRequest.FetchTopic(topic="orders", partitions=[
-                                 FetchRequest.FetchTopic.FetchPartition(
-                                     partition=0, fetch_offset=0, partition_max_bytes=1 << 20)])],
-                         forgotten_topics_data=[], rack_id="")
+    fetch = FetchRequest(
+        replica_id=-1,
+        max_wait_ms=300,
+        min_bytes=1,
+        max_bytes=1 << 20,
+        isolation_level=0,
+        session_id=0,
+        session_epoch=-1,
+        topics=[
+            FetchRequest.FetchTopic(
+                topic="orders",
+                partitions=[
+                    FetchRequest.FetchTopic.FetchPartition(
+                        partition=0, fetch_offset=0, partition_max_bytes=1 << 20
+                    )
+                ],
+            )
+        ],
+        forgotten_topics_data=[],
+        rack_id="",
+    )
     corrs = [c.send(fetch, 12), c.send(MetadataRequest(topics=None), 4), c.send(fetch, 12)]
-    got = [FetchResponse.decode(c.read_frame(), version=12, header=True).header.correlation_id,
-           MetadataResponse.decode(c.read_frame(), version=4, header=True).header.correlation_id,
-           FetchResponse.decode(c.read_frame(), version=12, header=True).header.correlation_id]
+    got = [
+        FetchResponse.decode(c.read_frame(), version=12, header=True).header.correlation_id,
+        MetadataResponse.decode(c.read_frame(), version=4, header=True).header.correlation_id,
+        FetchResponse.decode(c.read_frame(), version=12, header=True).header.correlation_id,
+    ]
     assert got == corrs
 
 
@@ -271,6 +307,7 @@ def test_acks_zero_failure_closes_the_connection(plain_server):
 
 
 # -- many connections ----------------------------------------------------------------------------------
+
 
 def test_a_thousand_idle_connections_leave_the_listener_serving(plain_server):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -299,13 +336,23 @@ def test_a_thousand_idle_connections_leave_the_listener_serving(plain_server):
 
 # -- Fetch long-poll -----------------------------------------------------------------------------
 
+
 def _fetch(topic: str, offset: int, max_wait_ms: int) -> FetchRequest:
-    part = FetchRequest.FetchTopic.FetchPartition(partition=0, fetch_offset=offset,
-                                                  partition_max_bytes=1 << 20)
-    return FetchRequest(replica_id=-1, max_wait_ms=max_wait_ms, min_bytes=1, max_bytes=1 << 20,
-                        isolation_level=0, session_id=0, session_epoch=-1,
-                        topics=[FetchRequest.FetchTopic(topic=topic, partitions=[part])],
-                        forgotten_topics_data=[], rack_id="")
+    part = FetchRequest.FetchTopic.FetchPartition(
+        partition=0, fetch_offset=offset, partition_max_bytes=1 << 20
+    )
+    return FetchRequest(
+        replica_id=-1,
+        max_wait_ms=max_wait_ms,
+        min_bytes=1,
+        max_bytes=1 << 20,
+        isolation_level=0,
+        session_id=0,
+        session_epoch=-1,
+        topics=[FetchRequest.FetchTopic(topic=topic, partitions=[part])],
+        forgotten_topics_data=[],
+        rack_id="",
+    )
 
 
 def test_a_fetch_at_the_end_waits_and_wakes_up_on_new_data(loop_thread):
@@ -319,7 +366,9 @@ def test_a_fetch_at_the_end_waits_and_wakes_up_on_new_data(loop_thread):
         c = Raw(srv.port)
         c.login(srv.username, TOKEN)
         t0 = time.monotonic()
-        threading.Timer(0.4, lambda: srv.call(srv.backend.rest_append, sid, 0, b"k", b"now")).start()
+        threading.Timer(
+            0.4, lambda: srv.call(srv.backend.rest_append, sid, 0, b"k", b"now")
+        ).start()
         r = c.call(_fetch("live", 0, 5000), 12, FetchResponse)
         elapsed = time.monotonic() - t0
         part = r.responses[0].partitions[0]
@@ -358,9 +407,18 @@ def test_metadata_reports_creating_streams_as_leader_not_available(plain_server)
     c.login(plain_server.username, TOKEN)
     everything = c.call(MetadataRequest(topics=None), 12, MetadataResponse)
     assert [t.name for t in everything.topics] == ["ready"]
-    assert everything.brokers[0].host == "127.0.0.1" and everything.brokers[0].port == plain_server.port
-    named = c.call(MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="fresh")],
-                                   allow_auto_topic_creation=False), 12, MetadataResponse)
+    assert (
+        everything.brokers[0].host == "127.0.0.1"
+        and everything.brokers[0].port == plain_server.port
+    )
+    named = c.call(
+        MetadataRequest(
+            topics=[MetadataRequest.MetadataRequestTopic(name="fresh")],
+            allow_auto_topic_creation=False,
+        ),
+        12,
+        MetadataResponse,
+    )
     assert named.topics[0].error_code == 5 and named.topics[0].partitions == []
 
 
@@ -370,8 +428,12 @@ def test_metadata_auto_creates_streams_when_the_pool_says_so(plain_server):
     ask = [MetadataRequest.MetadataRequestTopic(name="auto-made")]
     r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=True), 12, MetadataResponse)
     assert r.topics[0].error_code == 3  # the pool has autoCreateTopicsEnable false
-    plain_server.call(plain_server.backend.set_settings, plain_server.pool_id,
-                      auto_create_topics=True, num_partitions=3)
+    plain_server.call(
+        plain_server.backend.set_settings,
+        plain_server.pool_id,
+        auto_create_topics=True,
+        num_partitions=3,
+    )
     r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=False), 12, MetadataResponse)
     assert r.topics[0].error_code == 3  # the client did not allow it
     r = c.call(MetadataRequest(topics=ask, allow_auto_topic_creation=True), 12, MetadataResponse)

@@ -15,7 +15,9 @@ MIB = 1024 * 1024
 
 
 def one(value: bytes = b"v", key: bytes | None = b"k", **kw) -> bytes:
-    return R.batch_from_produced([ProducedRecord(key, value, 1_700_000_000_000, (("h", b"x"),))], **kw)
+    return R.batch_from_produced(
+        [ProducedRecord(key, value, 1_700_000_000_000, (("h", b"x"),))], **kw
+    )
 
 
 def read_back(data: bytes) -> list:
@@ -29,8 +31,10 @@ def read_back(data: bytes) -> list:
 
 @pytest.mark.parametrize("codec", [0, 1, 2, 3, 4])
 def test_every_codec_round_trips_keys_values_headers_and_timestamps(codec):
-    rows = [ProducedRecord(b"k%d" % i, b"value-%d" % i * 50, 1_700_000_000_000 + i, (("n", b"%d" % i),))
-            for i in range(20)]
+    rows = [
+        ProducedRecord(b"k%d" % i, b"value-%d" % i * 50, 1_700_000_000_000 + i, (("n", b"%d" % i),))
+        for i in range(20)
+    ]
     parsed = R.parse_batches(R.batch_from_produced(rows, compression=codec))
     assert [b.compression for b in parsed] == [codec] and parsed[0].records == rows
 
@@ -121,15 +125,18 @@ def test_empty_records_are_invalid_record():
 
 
 def test_built_batches_start_at_the_first_offset_and_keep_timestamp_types():
-    rows = [StoredRecord(40, 1000, b"a", b"1", (("h", None),)),
-            StoredRecord(41, 1001, None, b"2"),
-            StoredRecord(42, 5000, None, b"rest-1", (), LOG_APPEND_TIME),
-            StoredRecord(43, 5000, None, b"rest-2", (), LOG_APPEND_TIME),
-            StoredRecord(44, 6000, b"k", b"rest-3", (), LOG_APPEND_TIME)]
+    rows = [
+        StoredRecord(40, 1000, b"a", b"1", (("h", None),)),
+        StoredRecord(41, 1001, None, b"2"),
+        StoredRecord(42, 5000, None, b"rest-1", (), LOG_APPEND_TIME),
+        StoredRecord(43, 5000, None, b"rest-2", (), LOG_APPEND_TIME),
+        StoredRecord(44, 6000, b"k", b"rest-3", (), LOG_APPEND_TIME),
+    ]
     got = read_back(R.build_batches(rows))
     assert [b.base_offset for b, _ in got] == [40, 42, 44]
     assert [b.timestamp_type for b, _ in got] == [CREATE_TIME, LOG_APPEND_TIME, LOG_APPEND_TIME]
     flat = [r for _, rs in got for r in rs]
     assert [(r.offset, r.timestamp, r.key, r.value) for r in flat] == [
-        (r.offset, r.timestamp, r.key, r.value) for r in rows]
+        (r.offset, r.timestamp, r.key, r.value) for r in rows
+    ]
     assert flat[0].headers == [("h", None)]

@@ -19,14 +19,17 @@ def test_four_part_usernames_carry_the_identity_domain():
     assert (u.domain, u.user) == ("oracleidentitycloudservice", "jdoe@example.com")
 
 
-@pytest.mark.parametrize("username,part", [
-    ("acme/jdoe", "username"),
-    (f"a/b/c/d/{POOL}", "username"),
-    (f"acme//{POOL}", "username"),
-    (f"ocid1.tenancy.oc1..aaa/jdoe/{POOL}", "tenancy"),
-    (f"acme/ocid1.user.oc1..aaa/{POOL}", "user"),
-    ("acme/jdoe/DefaultPool", "pool"),
-])
+@pytest.mark.parametrize(
+    "username,part",
+    [
+        ("acme/jdoe", "username"),
+        (f"a/b/c/d/{POOL}", "username"),
+        (f"acme//{POOL}", "username"),
+        (f"ocid1.tenancy.oc1..aaa/jdoe/{POOL}", "tenancy"),
+        (f"acme/ocid1.user.oc1..aaa/{POOL}", "user"),
+        ("acme/jdoe/DefaultPool", "pool"),
+    ],
+)
 def test_malformed_usernames_fail_naming_the_part(username, part):
     with pytest.raises(AuthenticationFailed) as e:
         parse_username(username)

@@ -38,7 +38,9 @@ def rate_clock() -> SteppedClock:
 @pytest.fixture
 def svc(tmp_path, rate_clock):
     """A Service on a fresh database in ``tmp_path`` (streams ACTIVE at once), no server."""
-    service = Service(ServerConfig(data_dir=tmp_path / "data", ready_delay_ms=0), monotonic=rate_clock)
+    service = Service(
+        ServerConfig(data_dir=tmp_path / "data", ready_delay_ms=0), monotonic=rate_clock
+    )
     yield service
     service.close()
 

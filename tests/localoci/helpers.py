@@ -30,9 +30,12 @@ def unb64(text: str) -> bytes:
 
 def entries(*pairs) -> Models.PutMessagesDetails:
     """``entries(("k", "v"), (None, "v2"))`` -> PutMessagesDetails (keys/values as text)."""
-    return Models.PutMessagesDetails(messages=[
-        Models.PutMessagesDetailsEntry(key=None if k is None else b64(k), value=b64(v)) for k, v in pairs
-    ])
+    return Models.PutMessagesDetails(
+        messages=[
+            Models.PutMessagesDetailsEntry(key=None if k is None else b64(k), value=b64(v))
+            for k, v in pairs
+        ]
+    )
 
 
 def publish(client, stream_id: str, *pairs):
@@ -48,9 +51,12 @@ def cursor(client, stream_id: str, partition: str = "0", type_: str = "TRIM_HORI
     ).data.value
 
 
-def group_cursor(client, stream_id: str, group: str, instance: str, type_: str = "TRIM_HORIZON", **kw) -> str:
+def group_cursor(
+    client, stream_id: str, group: str, instance: str, type_: str = "TRIM_HORIZON", **kw
+) -> str:
     return client.create_group_cursor(
-        stream_id, Models.CreateGroupCursorDetails(type=type_, group_name=group, instance_name=instance, **kw)
+        stream_id,
+        Models.CreateGroupCursorDetails(type=type_, group_name=group, instance_name=instance, **kw),
     ).data.value
 
 
@@ -64,11 +70,24 @@ class Raw:
     def __init__(self, server, signer=None) -> None:
         self.server = server
         cfg = server.config
-        self.signer = signer or oci.signer.Signer(cfg["tenancy"], cfg["user"], cfg["fingerprint"], cfg["key_file"])
+        self.signer = signer or oci.signer.Signer(
+            cfg["tenancy"], cfg["user"], cfg["fingerprint"], cfg["key_file"]
+        )
         self.session = requests.Session()
 
-    def request(self, method: str, path: str, *, json=None, data=None, params=None, headers=None,
-                sign: bool = True, short: bool = False, auth=None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json=None,
+        data=None,
+        params=None,
+        headers=None,
+        sign: bool = True,
+        short: bool = False,
+        auth=None,
+    ) -> requests.Response:
         """``short`` signs with the header list the SDK uses for PutMessages (no body headers)."""
         hdrs = {"content-type": "application/json", "accept": "application/json", **(headers or {})}
         if json is not None:
@@ -79,8 +98,15 @@ class Raw:
             data = data.encode()
         if auth is None and sign:
             auth = self.signer.without_content_headers if short else self.signer
-        return self.session.request(method, self.server.url + path, data=data, params=params,
-                                    headers=hdrs, auth=auth, timeout=15)
+        return self.session.request(
+            method,
+            self.server.url + path,
+            data=data,
+            params=params,
+            headers=hdrs,
+            auth=auth,
+            timeout=15,
+        )
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -95,7 +121,9 @@ class Raw:
         return self.request("DELETE", path, **kw)
 
 
-def assert_error(resp: requests.Response, status: int, code: str | None = None, contains: str | None = None) -> dict:
+def assert_error(
+    resp: requests.Response, status: int, code: str | None = None, contains: str | None = None
+) -> dict:
     """The response is an OCI error: ``{"code", "message"}`` with ``status``; return the body."""
     assert resp.status_code == status, (resp.status_code, resp.text)
     body = resp.json()

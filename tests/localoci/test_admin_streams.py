@@ -38,20 +38,30 @@ def cleanup(admin):
 
 
 def create(admin, cleanup, name, comp, partitions=1, **kw):
-    s = admin.create_stream(Models.CreateStreamDetails(name=name, partitions=partitions, compartment_id=comp, **kw)).data
+    s = admin.create_stream(
+        Models.CreateStreamDetails(name=name, partitions=partitions, compartment_id=comp, **kw)
+    ).data
     cleanup.append(s.id)
     return s
 
 
 def test_create_answers_creating_with_a_work_request_then_becomes_active(localoci, admin, cleanup):
-    resp = admin.create_stream(Models.CreateStreamDetails(name="new", partitions=2, compartment_id=compartment()))
+    resp = admin.create_stream(
+        Models.CreateStreamDetails(name="new", partitions=2, compartment_id=compartment())
+    )
     cleanup.append(resp.data.id)
     assert resp.status == 200
     assert resp.data.lifecycle_state == "CREATING"
     assert resp.headers["opc-work-request-id"].startswith("ocid1.")
     assert resp.data.id.startswith("ocid1.stream.oc1.")
-    stream = oci.wait_until(admin, admin.get_stream(resp.data.id), "lifecycle_state", "ACTIVE",
-                            max_wait_seconds=10, max_interval_seconds=0.1).data
+    stream = oci.wait_until(
+        admin,
+        admin.get_stream(resp.data.id),
+        "lifecycle_state",
+        "ACTIVE",
+        max_wait_seconds=10,
+        max_interval_seconds=0.1,
+    ).data
     assert stream.partitions == 2 and stream.retention_in_hours == 24
     assert stream.messages_endpoint == localoci.url
     wr = admin.get_work_request(resp.headers["opc-work-request-id"]).data
@@ -60,11 +70,24 @@ def test_create_answers_creating_with_a_work_request_then_becomes_active(localoc
 
 
 def test_stream_wire_shape(raw, admin, cleanup):
-    s = create(admin, cleanup, "shape", compartment(), retention_in_hours=48, freeform_tags={"team": "lab"})
+    s = create(
+        admin, cleanup, "shape", compartment(), retention_in_hours=48, freeform_tags={"team": "lab"}
+    )
     resp = raw.get(f"{V}/streams/{s.id}")
     body = resp.json()
-    assert {"name", "id", "partitions", "retentionInHours", "compartmentId", "streamPoolId", "lifecycleState",
-            "timeCreated", "messagesEndpoint", "freeformTags", "definedTags"} <= set(body)
+    assert {
+        "name",
+        "id",
+        "partitions",
+        "retentionInHours",
+        "compartmentId",
+        "streamPoolId",
+        "lifecycleState",
+        "timeCreated",
+        "messagesEndpoint",
+        "freeformTags",
+        "definedTags",
+    } <= set(body)
     assert body["retentionInHours"] == 48 and body["freeformTags"] == {"team": "lab"}
     assert resp.headers["etag"]
 
@@ -107,8 +130,13 @@ def test_name_is_free_again_after_delete(admin, cleanup):
 def test_compartment_and_pool_together_or_neither_is_400(raw, admin):
     comp = compartment()
     [pool] = admin.list_stream_pools(comp).data
-    assert_error(raw.post(f"{V}/streams", json={"name": "x", "partitions": 1, "compartmentId": comp,
-                                                "streamPoolId": pool.id}), 400)
+    assert_error(
+        raw.post(
+            f"{V}/streams",
+            json={"name": "x", "partitions": 1, "compartmentId": comp, "streamPoolId": pool.id},
+        ),
+        400,
+    )
     assert_error(raw.post(f"{V}/streams", json={"name": "x", "partitions": 1}), 400)
 
 
@@ -156,7 +184,9 @@ def test_list_call_get_all_results_collects_every_page(admin, cleanup):
     comp = compartment()
     for i in range(4):
         create(admin, cleanup, f"all{i}", comp)
-    got = oci.pagination.list_call_get_all_results(admin.list_streams, compartment_id=comp, limit=3).data
+    got = oci.pagination.list_call_get_all_results(
+        admin.list_streams, compartment_id=comp, limit=3
+    ).data
     assert sorted(s.name for s in got) == ["all0", "all1", "all2", "all3"]
 
 
@@ -168,7 +198,10 @@ def test_list_sorting(admin, cleanup):
     assert by_name == ["a", "b", "c"]  # NAME defaults to ascending
     newest_first = [s.name for s in admin.list_streams(compartment_id=comp).data]
     assert newest_first == ["a", "c", "b"]  # TIMECREATED defaults to descending
-    desc = [s.name for s in admin.list_streams(compartment_id=comp, sort_by="NAME", sort_order="DESC").data]
+    desc = [
+        s.name
+        for s in admin.list_streams(compartment_id=comp, sort_by="NAME", sort_order="DESC").data
+    ]
     assert desc == ["c", "b", "a"]
 
 
@@ -178,7 +211,9 @@ def test_list_needs_exactly_one_of_compartment_and_pool(raw):
 
 def test_list_by_pool(admin, cleanup):
     comp = compartment()
-    pool = admin.create_stream_pool(Models.CreateStreamPoolDetails(name="mine", compartment_id=comp)).data
+    pool = admin.create_stream_pool(
+        Models.CreateStreamPoolDetails(name="mine", compartment_id=comp)
+    ).data
     s = create(admin, cleanup, "in-pool", None, stream_pool_id=pool.id)
     create(admin, cleanup, "in-default", comp)
     assert [x.id for x in admin.list_streams(stream_pool_id=pool.id).data] == [s.id]
@@ -204,7 +239,11 @@ def test_update_with_a_stale_if_match_is_412(admin, cleanup):
 def test_partitions_and_retention_are_immutable(raw, admin, cleanup):
     s = create(admin, cleanup, "fixed", compartment())
     assert_error(raw.put(f"{V}/streams/{s.id}", json={"partitions": 5}), 400, contains="partitions")
-    assert_error(raw.put(f"{V}/streams/{s.id}", json={"retentionInHours": 48}), 400, contains="retentionInHours")
+    assert_error(
+        raw.put(f"{V}/streams/{s.id}", json={"retentionInHours": 48}),
+        400,
+        contains="retentionInHours",
+    )
 
 
 def test_delete_is_204_with_a_work_request_and_leaves_a_deleted_record(raw, admin, cleanup):
@@ -233,7 +272,9 @@ def test_deleted_stream_refuses_messages(localoci, admin, cleanup):
 def test_change_compartment_moves_the_stream_into_the_targets_default_pool(admin, cleanup):
     s = create(admin, cleanup, "mover", compartment())
     target = compartment()
-    resp = admin.change_stream_compartment(s.id, Models.ChangeStreamCompartmentDetails(compartment_id=target))
+    resp = admin.change_stream_compartment(
+        s.id, Models.ChangeStreamCompartmentDetails(compartment_id=target)
+    )
     assert resp.headers["opc-work-request-id"]
     moved = admin.get_stream(s.id).data
     [pool] = admin.list_stream_pools(target).data
@@ -255,7 +296,9 @@ def test_stream_pool_lifecycle(admin, cleanup):
     assert admin.get_stream_pool(pool.id).data.name == "p2"
     s = create(admin, cleanup, "inside", None, stream_pool_id=pool.id)
     admin.delete_stream_pool(pool.id)
-    assert admin.get_stream(s.id).data.lifecycle_state == "DELETED"  # a pool takes its streams along
+    assert (
+        admin.get_stream(s.id).data.lifecycle_state == "DELETED"
+    )  # a pool takes its streams along
     assert admin.get_stream_pool(pool.id).data.lifecycle_state in ("DELETING", "DELETED")
 
 
@@ -269,7 +312,9 @@ def test_list_work_requests_answers_items(raw, admin, cleanup):
     comp = compartment()
     s = create(admin, cleanup, "wr", comp)
     body = raw.get(f"{V}/workRequests", params={"compartmentId": comp, "resourceId": s.id}).json()
-    assert set(body) == {"items"} and [i["operationType"] for i in body["items"]] == ["CREATE_STREAM"]
+    assert set(body) == {"items"} and [i["operationType"] for i in body["items"]] == [
+        "CREATE_STREAM"
+    ]
     wr_id = body["items"][0]["id"]
     assert raw.get(f"{V}/workRequests/{wr_id}/errors").json() == {"items": []}
     assert raw.get(f"{V}/workRequests/{wr_id}/logs").json() == {"items": []}
@@ -278,7 +323,9 @@ def test_list_work_requests_answers_items(raw, admin, cleanup):
 def test_creating_stream_refuses_messages_with_409_incorrect_state(localoci_factory):
     server = localoci_factory("--ready-delay-ms", "60000")
     admin = server.admin(retry_strategy=NO_RETRY)
-    resp = admin.create_stream(Models.CreateStreamDetails(name="slow", partitions=1, compartment_id=server.compartment))
+    resp = admin.create_stream(
+        Models.CreateStreamDetails(name="slow", partitions=1, compartment_id=server.compartment)
+    )
     s = resp.data
     assert admin.get_stream(s.id).data.lifecycle_state == "CREATING"
     assert admin.get_work_request(resp.headers["opc-work-request-id"]).data.status == "IN_PROGRESS"
@@ -295,9 +342,17 @@ def test_creating_stream_refuses_messages_with_409_incorrect_state(localoci_fact
 def test_tenancy_holds_at_most_200_partitions_while_limits_are_on(localoci_factory):
     server = localoci_factory()
     admin = server.admin(retry_strategy=NO_RETRY)
-    admin.create_stream(Models.CreateStreamDetails(name="big", partitions=150, compartment_id=server.compartment))
+    admin.create_stream(
+        Models.CreateStreamDetails(name="big", partitions=150, compartment_id=server.compartment)
+    )
     with pytest.raises(oci.exceptions.ServiceError) as err:
-        admin.create_stream(Models.CreateStreamDetails(name="over", partitions=51, compartment_id=server.compartment))
+        admin.create_stream(
+            Models.CreateStreamDetails(
+                name="over", partitions=51, compartment_id=server.compartment
+            )
+        )
     assert (err.value.status, err.value.code) == (400, "LimitExceeded")
     assert "You exceed the number of allowed partitions" in err.value.message
-    admin.create_stream(Models.CreateStreamDetails(name="fits", partitions=50, compartment_id=server.compartment))
+    admin.create_stream(
+        Models.CreateStreamDetails(name="fits", partitions=50, compartment_id=server.compartment)
+    )

@@ -28,7 +28,10 @@ def committed(client, stream_id, group) -> dict[str, int]:
 
 
 def owners(client, stream_id, group) -> dict[str, str | None]:
-    return {r.partition: r.reserved_instance for r in client.get_group(stream_id, group).data.reservations}
+    return {
+        r.partition: r.reserved_instance
+        for r in client.get_group(stream_id, group).data.reservations
+    }
 
 
 def test_get_group_reports_committed_offset_minus_one_before_first_commit(client, make_stream):
@@ -39,7 +42,10 @@ def test_get_group_reports_committed_offset_minus_one_before_first_commit(client
     assert group.stream_id == stream.id and group.group_name == g
     assert sorted(r.partition for r in group.reservations) == ["0", "1"]
     assert all(r.committed_offset == -1 for r in group.reservations)
-    assert all(r.reserved_instance == "i1" and r.time_reserved_until is not None for r in group.reservations)
+    assert all(
+        r.reserved_instance == "i1" and r.time_reserved_until is not None
+        for r in group.reservations
+    )
 
 
 def test_commit_on_get_commits_the_previous_batch_not_the_current_one(client, make_stream):
@@ -61,7 +67,9 @@ def test_last_uncommitted_batch_is_redelivered_to_a_new_instance(client, make_st
     g = gname()
     c = group_cursor(client, stream.id, g, "a")
     first = client.get_messages(stream.id, c, limit=2)
-    client.get_messages(stream.id, first.headers["opc-next-cursor"], limit=2)  # commits 0-1, gets 2-3
+    client.get_messages(
+        stream.id, first.headers["opc-next-cursor"], limit=2
+    )  # commits 0-1, gets 2-3
     # "a" dies before asking again: 2-3 stay uncommitted; a fresh cursor starts at 2 (at-least-once).
     again = client.get_messages(stream.id, group_cursor(client, stream.id, g, "a"), limit=10)
     assert values(again.data) == ["2", "3", "4", "5"]
@@ -191,7 +199,9 @@ def test_update_group_to_latest_skips_what_is_there(client, make_stream):
     group_cursor(client, stream.id, g, "a")
     client.update_group(stream.id, g, Models.UpdateGroupDetails(type="LATEST"))
     publish(client, stream.id, ("k", "1"))
-    assert values(client.get_messages(stream.id, group_cursor(client, stream.id, g, "a")).data) == ["1"]
+    assert values(client.get_messages(stream.id, group_cursor(client, stream.id, g, "a")).data) == [
+        "1"
+    ]
 
 
 def test_update_group_with_only_a_time_is_accepted_as_at_time(raw, client, make_stream):
@@ -211,8 +221,10 @@ def test_update_group_without_type_or_time_is_400(raw, client, make_stream):
 
 def test_unknown_group_is_404(client, make_stream):
     stream = make_stream(partitions=1)
-    for call in (lambda: client.get_group(stream.id, "nobody"),
-                 lambda: client.update_group(stream.id, "nobody", Models.UpdateGroupDetails(type="LATEST"))):
+    for call in (
+        lambda: client.get_group(stream.id, "nobody"),
+        lambda: client.update_group(stream.id, "nobody", Models.UpdateGroupDetails(type="LATEST")),
+    ):
         with pytest.raises(oci.exceptions.ServiceError) as err:
             call()
         assert (err.value.status, err.value.code) == (404, "NotAuthorizedOrNotFound")
@@ -227,7 +239,9 @@ def test_group_names_with_spaces_are_percent_decoded(client, make_stream):
 def test_instance_name_defaults_to_a_generated_one(client, make_stream):
     stream = make_stream(partitions=1)
     g = gname()
-    client.create_group_cursor(stream.id, Models.CreateGroupCursorDetails(type="TRIM_HORIZON", group_name=g))
+    client.create_group_cursor(
+        stream.id, Models.CreateGroupCursorDetails(type="TRIM_HORIZON", group_name=g)
+    )
     [r] = client.get_group(stream.id, g).data.reservations
     assert r.reserved_instance and len(r.reserved_instance) >= 8
 
@@ -243,14 +257,17 @@ def test_commit_and_heartbeat_need_a_group_cursor(client, make_stream):
         assert err.value.status == 400
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"groupName": "g"}, "type"),
-    ({"type": "TRIM_HORIZON"}, "groupName"),
-    ({"type": "AFTER_OFFSET", "groupName": "g"}, "type"),
-    ({"type": "AT_TIME", "groupName": "g"}, "time"),
-    ({"type": "TRIM_HORIZON", "groupName": "g", "commitOnGet": "yes"}, "commitOnGet"),
-    ({"type": "TRIM_HORIZON", "groupName": "g", "timeoutInMs": 0}, "timeoutInMs"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"groupName": "g"}, "type"),
+        ({"type": "TRIM_HORIZON"}, "groupName"),
+        ({"type": "AFTER_OFFSET", "groupName": "g"}, "type"),
+        ({"type": "AT_TIME", "groupName": "g"}, "time"),
+        ({"type": "TRIM_HORIZON", "groupName": "g", "commitOnGet": "yes"}, "commitOnGet"),
+        ({"type": "TRIM_HORIZON", "groupName": "g", "timeoutInMs": 0}, "timeoutInMs"),
+    ],
+)
 def test_bad_group_cursor_requests_are_400_naming_the_field(raw, make_stream, body, field):
     stream = make_stream(partitions=1)
     assert_error(raw.post(f"{V}/streams/{stream.id}/groupCursors", json=body), 400, contains=field)
@@ -258,7 +275,12 @@ def test_bad_group_cursor_requests_are_400_naming_the_field(raw, make_stream, bo
 
 def test_group_cursor_wire_request_as_recorded_is_accepted(raw, make_stream):
     stream = make_stream(partitions=1)
-    body = {"type": "LATEST", "instanceName": "instance-1", "groupName": "sdkInteg-Group", "commitOnGet": True}
+    body = {
+        "type": "LATEST",
+        "instanceName": "instance-1",
+        "groupName": "sdkInteg-Group",
+        "commitOnGet": True,
+    }
     resp = raw.post(f"{V}/streams/{stream.id}/groupCursors", json=body)
     assert resp.status_code == 200 and set(resp.json()) == {"value"}
 
@@ -271,20 +293,26 @@ def test_a_dead_instances_uncommitted_batch_goes_to_the_next_owner(localoci, cli
     g = gname()
     a = group_cursor(client, stream.id, g, "a")
     first = client.get_messages(stream.id, a, limit=2)
-    client.get_messages(stream.id, first.headers["opc-next-cursor"], limit=2)  # commits 0-1, gets 2-3
+    client.get_messages(
+        stream.id, first.headers["opc-next-cursor"], limit=2
+    )  # commits 0-1, gets 2-3
     localoci.advance(31)
     b = group_cursor(client, stream.id, g, "b")
     assert owners(client, stream.id, g) == {"0": "b"}
     assert values(client.get_messages(stream.id, b).data) == ["2", "3", "4", "5"]
 
 
-def test_at_time_group_starts_at_the_first_message_at_or_after_the_time(localoci, client, make_stream):
+def test_at_time_group_starts_at_the_first_message_at_or_after_the_time(
+    localoci, client, make_stream
+):
     import datetime as dt
 
     stream = make_stream(partitions=1)
     publish(client, stream.id, ("k", "before"))
     localoci.advance(60)
-    now = dt.datetime.fromisoformat(localoci.call("GET", "/_localoci/clock")["now"].replace("Z", "+00:00"))
+    now = dt.datetime.fromisoformat(
+        localoci.call("GET", "/_localoci/clock")["now"].replace("Z", "+00:00")
+    )
     publish(client, stream.id, ("k", "after"))
     c = group_cursor(client, stream.id, gname(), "a", type_="AT_TIME", time=now)
     assert values(client.get_messages(stream.id, c).data) == ["after"]

@@ -17,8 +17,13 @@ from labhelpers import localctl as lab_localctl
 
 
 def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "localoci", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "localoci", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
@@ -61,7 +66,16 @@ def test_serve_detach_wait_exits_1_with_the_reason_when_the_server_cannot_start(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = cli("serve", "--detach", "--wait", "30", "--port", str(port), "--data-dir", str(tmp_path / "lo"))
+        done = cli(
+            "serve",
+            "--detach",
+            "--wait",
+            "30",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "lo"),
+        )
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port 0" in done.stderr
 
@@ -87,22 +101,37 @@ def test_shutdown_through_the_control_client_stops_the_server_it_names(localoci_
     assert server.control.wait_gone(timeout=15)
     server.thread.join(15)
     assert not server.running
-    assert localctl.read_info(server.data_dir) is None, "a server that stops cleanly removes its server.json"
+    assert localctl.read_info(server.data_dir) is None, (
+        "a server that stops cleanly removes its server.json"
+    )
 
 
 def test_find_ignores_a_server_json_nobody_answers_for(tmp_path):
-    dead = localctl.ServerInfo(url="http://127.0.0.1:9", control_url="http://127.0.0.1:9/_localoci", pid=1,
-                               port=9, host="127.0.0.1", config_file=str(tmp_path / "config"), profile="LOCAL")
+    dead = localctl.ServerInfo(
+        url="http://127.0.0.1:9",
+        control_url="http://127.0.0.1:9/_localoci",
+        pid=1,
+        port=9,
+        host="127.0.0.1",
+        config_file=str(tmp_path / "config"),
+        profile="LOCAL",
+    )
     localctl.write_info(tmp_path, dead)
     assert localctl.read_info(tmp_path) == dead
     assert localctl.find(tmp_path) is None
 
 
-def test_labhelpers_finds_the_server_of_its_data_dir_and_calls_its_control_url(localoci, monkeypatch):
+def test_labhelpers_finds_the_server_of_its_data_dir_and_calls_its_control_url(
+    localoci, monkeypatch
+):
     monkeypatch.delenv("LOCALOCI_URL", raising=False)
     monkeypatch.setenv("LOCALOCI_HOME", str(localoci.data_dir))
     found = lab_localctl.find()
-    assert found is not None and found.url == localoci.url and found.control_url == localoci.url + "/_localoci"
+    assert (
+        found is not None
+        and found.url == localoci.url
+        and found.control_url == localoci.url + "/_localoci"
+    )
     assert lab_localctl.call(found.url, "GET", "/_localoci/clock")["now"]
     with pytest.raises(ValueError):
         lab_localctl.call(found.url, "GET", "/20180418/streams")
@@ -115,14 +144,18 @@ def test_labhelpers_says_what_to_do_when_localoci_url_answers_nothing(monkeypatc
     assert "nothing answers there" in str(err.value) and "unset LOCALOCI_URL" in str(err.value)
 
 
-def test_labhelpers_starts_a_detached_server_in_its_own_session_with_an_idle_exit(tmp_path, monkeypatch):
+def test_labhelpers_starts_a_detached_server_in_its_own_session_with_an_idle_exit(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("LOCALOCI_URL", raising=False)
     monkeypatch.setenv("LOCALOCI_HOME", str(tmp_path / "lo"))
     server = lab_localctl.ensure_running()
     try:
         info = localctl.read_info(tmp_path / "lo")
         assert server.started_here and server.url == info.url
-        assert os.getsid(info.pid) == info.pid, "a session of its own: a kernel's signals do not reach it"
+        assert os.getsid(info.pid) == info.pid, (
+            "a session of its own: a kernel's signals do not reach it"
+        )
         cmdline = Path(f"/proc/{info.pid}/cmdline").read_bytes().split(b"\0")
         assert cmdline[cmdline.index(b"--idle-exit") + 1] == str(lab_localctl.IDLE_EXIT_S).encode()
         assert lab_localctl.ensure_running().started_here is False  # the second call finds it

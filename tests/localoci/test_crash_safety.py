@@ -22,16 +22,31 @@ PRODUCERS = 4
 BATCH = 10
 
 
-def produce(server, stream_id: str, producer: int, acked: list, stop: threading.Event,
-            progress: threading.Condition) -> None:
-    client = oci.streaming.StreamClient(server.config, service_endpoint=server.url,
-                                        retry_strategy=oci.retry.NoneRetryStrategy(), timeout=(2, 5))
+def produce(
+    server,
+    stream_id: str,
+    producer: int,
+    acked: list,
+    stop: threading.Event,
+    progress: threading.Condition,
+) -> None:
+    client = oci.streaming.StreamClient(
+        server.config,
+        service_endpoint=server.url,
+        retry_strategy=oci.retry.NoneRetryStrategy(),
+        timeout=(2, 5),
+    )
     seq = 0
     while not stop.is_set():
         values = [f"p{producer}-{seq + i}" for i in range(BATCH)]
-        details = Models.PutMessagesDetails(messages=[
-            Models.PutMessagesDetailsEntry(key=b64(f"p{producer}-k{(seq + i) % 3}"), value=b64(v)) for i, v in enumerate(values)
-        ])
+        details = Models.PutMessagesDetails(
+            messages=[
+                Models.PutMessagesDetailsEntry(
+                    key=b64(f"p{producer}-k{(seq + i) % 3}"), value=b64(v)
+                )
+                for i, v in enumerate(values)
+            ]
+        )
         try:
             result = client.put_messages(stream_id, details).data
         except Exception:  # noqa: BLE001 - the server is gone: the unacknowledged batch may or may not be stored
@@ -48,7 +63,9 @@ def read_all(server, stream_id: str, partitions: int) -> dict[str, list[tuple[in
     client = server.stream_client()
     out = {}
     for p in range(partitions):
-        c = client.create_cursor(stream_id, Models.CreateCursorDetails(partition=str(p), type="TRIM_HORIZON")).data.value
+        c = client.create_cursor(
+            stream_id, Models.CreateCursorDetails(partition=str(p), type="TRIM_HORIZON")
+        ).data.value
         got = []
         while True:
             resp = client.get_messages(stream_id, c, limit=10000)
@@ -68,8 +85,12 @@ def test_acknowledged_messages_survive_sigkill_once_at_their_offset_in_order(tmp
         stream = make_stream(partitions=3, server=server)
         acked: list[tuple[str, int, str]] = []
         stop, progress = threading.Event(), threading.Condition()
-        threads = [threading.Thread(target=produce, args=(server, stream.id, i, acked, stop, progress), daemon=True)
-                   for i in range(PRODUCERS)]
+        threads = [
+            threading.Thread(
+                target=produce, args=(server, stream.id, i, acked, stop, progress), daemon=True
+            )
+            for i in range(PRODUCERS)
+        ]
         for t in threads:
             t.start()
         with progress:  # woken by each acknowledged batch, not by a timer

@@ -13,7 +13,9 @@ from .helpers import V, assert_error, cursor, publish, values
 def test_trim_horizon_reads_from_the_oldest_message(client, make_stream):
     stream = make_stream(partitions=1)
     publish(client, stream.id, *[("k", str(i)) for i in range(3)])
-    assert values(client.get_messages(stream.id, cursor(client, stream.id, type_="TRIM_HORIZON")).data) == ["0", "1", "2"]
+    assert values(
+        client.get_messages(stream.id, cursor(client, stream.id, type_="TRIM_HORIZON")).data
+    ) == ["0", "1", "2"]
 
 
 def test_latest_cursor_skips_existing_messages(client, make_stream):
@@ -35,7 +37,9 @@ def test_at_offset_includes_the_offset_and_after_offset_excludes_it(client, make
     stream = make_stream(partitions=1)
     publish(client, stream.id, *[("k", str(i)) for i in range(5)])
     at = client.get_messages(stream.id, cursor(client, stream.id, type_="AT_OFFSET", offset=2)).data
-    after = client.get_messages(stream.id, cursor(client, stream.id, type_="AFTER_OFFSET", offset=2)).data
+    after = client.get_messages(
+        stream.id, cursor(client, stream.id, type_="AFTER_OFFSET", offset=2)
+    ).data
     assert [m.offset for m in at] == [2, 3, 4]
     assert [m.offset for m in after] == [3, 4]
 
@@ -59,27 +63,48 @@ def test_at_time_starts_at_the_first_message_at_or_after_the_time(localoci, clie
     got = client.get_messages(stream.id, cursor(client, stream.id, type_="AT_TIME", time=t)).data
     assert values(got) == ["after1", "after2"]
     early = t - dt.timedelta(hours=1)
-    assert len(client.get_messages(stream.id, cursor(client, stream.id, type_="AT_TIME", time=early)).data) == 3
+    assert (
+        len(
+            client.get_messages(
+                stream.id, cursor(client, stream.id, type_="AT_TIME", time=early)
+            ).data
+        )
+        == 3
+    )
 
 
 def test_at_time_in_the_future_returns_nothing_yet(localoci, client, make_stream):
     stream = make_stream(partitions=1)
     publish(client, stream.id, ("k", "x"))
     future = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 5)
-    assert client.get_messages(stream.id, cursor(client, stream.id, type_="AT_TIME", time=future)).data == []
+    assert (
+        client.get_messages(stream.id, cursor(client, stream.id, type_="AT_TIME", time=future)).data
+        == []
+    )
 
 
-@pytest.mark.parametrize("time", ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123Z",
-                                  "2024-01-02T03:04:05.000000Z", "2024-01-02T04:04:05+01:00"])
+@pytest.mark.parametrize(
+    "time",
+    [
+        "2024-01-02T03:04:05Z",
+        "2024-01-02T03:04:05.123Z",
+        "2024-01-02T03:04:05.000000Z",
+        "2024-01-02T04:04:05+01:00",
+    ],
+)
 def test_at_time_accepts_rfc3339_forms_the_sdk_and_cli_send(raw, make_stream, time):
     stream = make_stream(partitions=1)
-    resp = raw.post(f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "AT_TIME", "time": time})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "AT_TIME", "time": time}
+    )
     assert resp.status_code == 200 and isinstance(resp.json()["value"], str)
 
 
 def test_cursor_response_is_value_only(raw, make_stream):
     stream = make_stream(partitions=1)
-    resp = raw.post(f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "TRIM_HORIZON"})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "TRIM_HORIZON"}
+    )
     assert resp.status_code == 200 and set(resp.json()) == {"value"}
 
 
@@ -89,18 +114,21 @@ def test_lower_case_type_is_accepted(raw, make_stream):
     assert resp.status_code == 200
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"type": "TRIM_HORIZON"}, "partition"),
-    ({"partition": "0"}, "type"),
-    ({"partition": "0", "type": "BEGINNING"}, "type"),
-    ({"partition": "5", "type": "TRIM_HORIZON"}, "partition"),
-    ({"partition": 0, "type": "TRIM_HORIZON"}, "partition"),
-    ({"partition": "0", "type": "AT_OFFSET"}, "offset"),
-    ({"partition": "0", "type": "AT_OFFSET", "offset": "1"}, "offset"),
-    ({"partition": "0", "type": "AFTER_OFFSET", "offset": 99}, "offset"),
-    ({"partition": "0", "type": "AT_TIME"}, "time"),
-    ({"partition": "0", "type": "AT_TIME", "time": "yesterday"}, "time"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"type": "TRIM_HORIZON"}, "partition"),
+        ({"partition": "0"}, "type"),
+        ({"partition": "0", "type": "BEGINNING"}, "type"),
+        ({"partition": "5", "type": "TRIM_HORIZON"}, "partition"),
+        ({"partition": 0, "type": "TRIM_HORIZON"}, "partition"),
+        ({"partition": "0", "type": "AT_OFFSET"}, "offset"),
+        ({"partition": "0", "type": "AT_OFFSET", "offset": "1"}, "offset"),
+        ({"partition": "0", "type": "AFTER_OFFSET", "offset": 99}, "offset"),
+        ({"partition": "0", "type": "AT_TIME"}, "time"),
+        ({"partition": "0", "type": "AT_TIME", "time": "yesterday"}, "time"),
+    ],
+)
 def test_bad_cursor_requests_are_400_naming_the_field(raw, client, make_stream, body, field):
     stream = make_stream(partitions=1)
     publish(client, stream.id, ("k", "0"), ("k", "1"))

@@ -17,12 +17,26 @@ UNKNOWN = "ocid1.stream.oc1.local.amaaaaaadoesnotexist"
 def stream(localoci):
     """One stream (2 partitions, one message, one group) for the read-only error checks."""
     admin = localoci.admin()
-    s = admin.create_stream(oci.streaming.models.CreateStreamDetails(
-        name=f"errors-{id(object())}", partitions=2, compartment_id=localoci.compartment)).data
-    oci.wait_until(admin, admin.get_stream(s.id), "lifecycle_state", "ACTIVE", max_wait_seconds=10, max_interval_seconds=0.1)
+    s = admin.create_stream(
+        oci.streaming.models.CreateStreamDetails(
+            name=f"errors-{id(object())}", partitions=2, compartment_id=localoci.compartment
+        )
+    ).data
+    oci.wait_until(
+        admin,
+        admin.get_stream(s.id),
+        "lifecycle_state",
+        "ACTIVE",
+        max_wait_seconds=10,
+        max_interval_seconds=0.1,
+    )
     client = localoci.stream_client()
-    client.put_messages(s.id, oci.streaming.models.PutMessagesDetails(
-        messages=[oci.streaming.models.PutMessagesDetailsEntry(key=b64("k"), value=b64("v"))]))
+    client.put_messages(
+        s.id,
+        oci.streaming.models.PutMessagesDetails(
+            messages=[oci.streaming.models.PutMessagesDetailsEntry(key=b64("k"), value=b64("v"))]
+        ),
+    )
     group_cursor(client, s.id, "errors-group", "i")
     yield s
     admin.delete_stream(s.id)
@@ -43,7 +57,9 @@ MESSAGE_OPS = [
 ]
 
 
-@pytest.mark.parametrize("method, suffix, body", MESSAGE_OPS, ids=[f"{m} {s or '/'}" for m, s, _ in MESSAGE_OPS])
+@pytest.mark.parametrize(
+    "method, suffix, body", MESSAGE_OPS, ids=[f"{m} {s or '/'}" for m, s, _ in MESSAGE_OPS]
+)
 def test_unknown_stream_is_404_naming_the_stream(raw, method, suffix, body):
     path, _, query = f"{V}/streams/{UNKNOWN}{suffix}".partition("?")
     params = dict([query.split("=")]) if query else None
@@ -56,7 +72,7 @@ BODY_OPS = ["/messages", "/cursors", "/groupCursors"]
 
 
 @pytest.mark.parametrize("suffix", BODY_OPS)
-@pytest.mark.parametrize("text", ["{", "not json", '{"a": 1,}', "\"\\x\"", b"\xff\xfe\x00"])
+@pytest.mark.parametrize("text", ["{", "not json", '{"a": 1,}', '"\\x"', b"\xff\xfe\x00"])
 def test_malformed_json_is_400_cannot_parse(raw, stream, suffix, text):
     resp = raw.post(f"{V}/streams/{stream.id}{suffix}", data=text, short=suffix == "/messages")
     assert_error(resp, 400, "CannotParseRequest", "Unable to parse JSON body")
@@ -65,7 +81,9 @@ def test_malformed_json_is_400_cannot_parse(raw, stream, suffix, text):
 def test_malformed_json_on_admin_calls_is_400(raw, stream):
     assert_error(raw.post(f"{V}/streams", data="{nope"), 400, "CannotParseRequest")
     assert_error(raw.put(f"{V}/streams/{stream.id}", data="[1,"), 400, "CannotParseRequest")
-    assert_error(raw.put(f"{V}/streams/{stream.id}/groups/errors-group", data="}"), 400, "CannotParseRequest")
+    assert_error(
+        raw.put(f"{V}/streams/{stream.id}/groups/errors-group", data="}"), 400, "CannotParseRequest"
+    )
 
 
 def test_deeply_nested_json_is_400_not_500(raw):
@@ -75,50 +93,93 @@ def test_deeply_nested_json_is_400_not_500(raw):
 @pytest.mark.parametrize("suffix", BODY_OPS)
 @pytest.mark.parametrize("body", ["[]", "3", "null", '"text"'])
 def test_a_body_that_is_not_an_object_is_400(raw, stream, suffix, body):
-    assert_error(raw.post(f"{V}/streams/{stream.id}{suffix}", data=body, short=suffix == "/messages"), 400)
+    assert_error(
+        raw.post(f"{V}/streams/{stream.id}{suffix}", data=body, short=suffix == "/messages"), 400
+    )
 
 
 def test_missing_required_field_is_400_missing_parameter_naming_it(raw, stream, localoci):
-    assert_error(raw.post(f"{V}/streams/{stream.id}/cursors", json={"type": "LATEST"}), 400, "MissingParameter", "partition")
-    assert_error(raw.post(f"{V}/streams/{stream.id}/groupCursors", json={"type": "LATEST"}), 400, "MissingParameter", "groupName")
-    assert_error(raw.post(f"{V}/streams/{stream.id}/messages", json={}, short=True), 400, "MissingParameter", "messages")
-    assert_error(raw.post(f"{V}/streams", json={"partitions": 1, "compartmentId": localoci.compartment}),
-                 400, "MissingParameter", "name")
+    assert_error(
+        raw.post(f"{V}/streams/{stream.id}/cursors", json={"type": "LATEST"}),
+        400,
+        "MissingParameter",
+        "partition",
+    )
+    assert_error(
+        raw.post(f"{V}/streams/{stream.id}/groupCursors", json={"type": "LATEST"}),
+        400,
+        "MissingParameter",
+        "groupName",
+    )
+    assert_error(
+        raw.post(f"{V}/streams/{stream.id}/messages", json={}, short=True),
+        400,
+        "MissingParameter",
+        "messages",
+    )
+    assert_error(
+        raw.post(f"{V}/streams", json={"partitions": 1, "compartmentId": localoci.compartment}),
+        400,
+        "MissingParameter",
+        "name",
+    )
 
 
 def test_bad_enum_is_400_listing_the_allowed_values(raw, stream):
-    err = assert_error(raw.post(f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "OLDEST"}),
-                       400, "InvalidParameter", "'type'")
+    err = assert_error(
+        raw.post(f"{V}/streams/{stream.id}/cursors", json={"partition": "0", "type": "OLDEST"}),
+        400,
+        "InvalidParameter",
+        "'type'",
+    )
     assert "TRIM_HORIZON" in err["message"]
 
 
 def test_bad_base64_is_400_naming_the_entry(raw, stream):
-    resp = raw.post(f"{V}/streams/{stream.id}/messages", short=True,
-                    json={"messages": [{"value": b64("ok")}, {"value": "###"}]})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/messages",
+        short=True,
+        json={"messages": [{"value": b64("ok")}, {"value": "###"}]},
+    )
     assert_error(resp, 400, "InvalidParameter", "messages[1].value")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "x", "partitions": 0}, "partitions"),
-    ({"name": "x", "partitions": 201}, "partitions"),
-    ({"name": "x", "partitions": "2"}, "partitions"),
-    ({"name": "x", "partitions": 1, "retentionInHours": 23}, "retentionInHours"),
-    ({"name": "x", "partitions": 1, "retentionInHours": 169}, "retentionInHours"),
-    ({"name": "x" * 300, "partitions": 1}, "name"),
-    ({"name": "x", "partitions": 1, "freeformTags": ["a"]}, "freeformTags"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "x", "partitions": 0}, "partitions"),
+        ({"name": "x", "partitions": 201}, "partitions"),
+        ({"name": "x", "partitions": "2"}, "partitions"),
+        ({"name": "x", "partitions": 1, "retentionInHours": 23}, "retentionInHours"),
+        ({"name": "x", "partitions": 1, "retentionInHours": 169}, "retentionInHours"),
+        ({"name": "x" * 300, "partitions": 1}, "name"),
+        ({"name": "x", "partitions": 1, "freeformTags": ["a"]}, "freeformTags"),
+    ],
+)
 def test_out_of_range_admin_values_are_400_naming_the_field(raw, localoci, body, field):
-    assert_error(raw.post(f"{V}/streams", json={**body, "compartmentId": localoci.compartment}), 400, contains=field)
+    assert_error(
+        raw.post(f"{V}/streams", json={**body, "compartmentId": localoci.compartment}),
+        400,
+        contains=field,
+    )
 
 
 def test_bad_kafka_settings_on_a_pool_are_400_not_500(raw, localoci):
-    body = {"name": "p", "compartmentId": localoci.compartment, "kafkaSettings": {"numPartitions": "abc"}}
+    body = {
+        "name": "p",
+        "compartmentId": localoci.compartment,
+        "kafkaSettings": {"numPartitions": "abc"},
+    }
     assert_error(raw.post(f"{V}/streampools", json=body), 400, "InvalidParameter", "numPartitions")
 
 
 def test_unknown_route_is_404_and_wrong_method_is_405(raw, stream):
     assert_error(raw.get(f"{V}/nothing-here"), 404, "NotFound")
-    assert_error(raw.request("PATCH", f"{V}/streams/{stream.id}/messages", data=b"{}"), 405, "MethodNotAllowed")
+    assert_error(
+        raw.request("PATCH", f"{V}/streams/{stream.id}/messages", data=b"{}"),
+        405,
+        "MethodNotAllowed",
+    )
 
 
 def test_sdk_surfaces_code_message_and_request_id(localoci, stream):
@@ -138,17 +199,48 @@ def test_every_response_echoes_the_client_request_id_with_two_more_segments(raw,
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=True)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True)
     | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
-FIELDS = ["messages", "key", "value", "partition", "type", "offset", "time", "groupName", "instanceName",
-          "timeoutInMs", "commitOnGet", "name", "partitions", "retentionInHours", "compartmentId",
-          "streamPoolId", "freeformTags", "definedTags", "kafkaSettings"]
+FIELDS = [
+    "messages",
+    "key",
+    "value",
+    "partition",
+    "type",
+    "offset",
+    "time",
+    "groupName",
+    "instanceName",
+    "timeoutInMs",
+    "commitOnGet",
+    "name",
+    "partitions",
+    "retentionInHours",
+    "compartmentId",
+    "streamPoolId",
+    "freeformTags",
+    "definedTags",
+    "kafkaSettings",
+]
 bodies = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=6) | json_values
-FUZZ_OPS = ["POST messages", "POST cursors", "POST groupCursors", "PUT groups/errors-group", "PUT",
-            "POST /streams", "POST /streampools", "PUT /streampools"]
+FUZZ_OPS = [
+    "POST messages",
+    "POST cursors",
+    "POST groupCursors",
+    "PUT groups/errors-group",
+    "PUT",
+    "POST /streams",
+    "POST /streampools",
+    "PUT /streampools",
+]
 
 
 @pytest.mark.parametrize("op", FUZZ_OPS)
@@ -171,11 +263,31 @@ def test_random_bodies_never_cause_a_500(localoci, raw, stream, op, body):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-@given(query=st.dictionaries(st.sampled_from(["cursor", "limit", "compartmentId", "page", "sortBy", "sortOrder",
-                                              "lifecycleState", "name", "streamPoolId"]),
-                             st.text(max_size=30), max_size=5))
+@given(
+    query=st.dictionaries(
+        st.sampled_from(
+            [
+                "cursor",
+                "limit",
+                "compartmentId",
+                "page",
+                "sortBy",
+                "sortOrder",
+                "lifecycleState",
+                "name",
+                "streamPoolId",
+            ]
+        ),
+        st.text(max_size=30),
+        max_size=5,
+    )
+)
 def test_random_query_strings_never_cause_a_500(raw, stream, query):
-    for path in (f"{V}/streams/{stream.id}/messages", f"{V}/streams", f"{V}/streampools", f"{V}/workRequests"):
+    for path in (
+        f"{V}/streams/{stream.id}/messages",
+        f"{V}/streams",
+        f"{V}/streampools",
+        f"{V}/workRequests",
+    ):
         resp = raw.get(path, params=query)
         assert resp.status_code in (200, 400, 404, 429), (resp.status_code, resp.text)
-

@@ -36,7 +36,9 @@ def test_next_cursor_of_an_empty_batch_sees_later_messages(client, make_stream):
 def test_message_wire_shape(raw, client, make_stream):
     stream = make_stream(partitions=1)
     publish(client, stream.id, ("k", "v"), (None, "w"))
-    resp = raw.get(f"{V}/streams/{stream.id}/messages", params={"cursor": cursor(client, stream.id)})
+    resp = raw.get(
+        f"{V}/streams/{stream.id}/messages", params={"cursor": cursor(client, stream.id)}
+    )
     msgs = resp.json()
     assert isinstance(msgs, list) and len(msgs) == 2
     for m in msgs:
@@ -70,8 +72,12 @@ def test_reading_one_partition_never_returns_anothers_messages(client, make_stre
 def test_limit_out_of_range_is_400_naming_limit(raw, client, make_stream, limit):
     stream = make_stream(partitions=1)
     c = cursor(client, stream.id)
-    assert_error(raw.get(f"{V}/streams/{stream.id}/messages", params={"cursor": c, "limit": limit}),
-                 400, "InvalidParameter", "limit")
+    assert_error(
+        raw.get(f"{V}/streams/{stream.id}/messages", params={"cursor": c, "limit": limit}),
+        400,
+        "InvalidParameter",
+        "limit",
+    )
 
 
 def test_limit_10000_is_accepted(client, make_stream):
@@ -87,15 +93,20 @@ def test_missing_cursor_is_400_naming_cursor(raw, make_stream):
 @pytest.mark.parametrize("bad", ["garbage", "AAAA", "eyJ0eXBlIjoiVHJpbUhvcml6b24ifQ=="])
 def test_forged_or_garbage_cursor_is_invalid(raw, make_stream, bad):
     stream = make_stream(partitions=1)
-    assert_error(raw.get(f"{V}/streams/{stream.id}/messages", params={"cursor": bad}),
-                 400, contains="The cursor is invalid. Create a new one.")
+    assert_error(
+        raw.get(f"{V}/streams/{stream.id}/messages", params={"cursor": bad}),
+        400,
+        contains="The cursor is invalid. Create a new one.",
+    )
 
 
 def test_cursor_of_another_stream_is_invalid(client, make_stream):
     a, b = make_stream(partitions=1), make_stream(partitions=1)
     with pytest.raises(oci.exceptions.ServiceError) as err:
         client.get_messages(b.id, cursor(client, a.id))
-    assert err.value.status == 400 and err.value.message == "The cursor is invalid. Create a new one."
+    assert (
+        err.value.status == 400 and err.value.message == "The cursor is invalid. Create a new one."
+    )
 
 
 def test_get_from_unknown_stream_is_404(client, make_stream):
@@ -103,7 +114,10 @@ def test_get_from_unknown_stream_is_404(client, make_stream):
     c = cursor(client, stream.id)
     with pytest.raises(oci.exceptions.ServiceError) as err:
         client.get_messages("ocid1.stream.oc1.local.unknown", c)
-    assert err.value.status == 404 and err.value.message == "Unknown stream ocid1.stream.oc1.local.unknown."
+    assert (
+        err.value.status == 404
+        and err.value.message == "Unknown stream ocid1.stream.oc1.local.unknown."
+    )
 
 
 def test_deleted_stream_cannot_be_read(localoci, client, make_stream):

@@ -14,7 +14,9 @@ import pytest
 def test_a_group_unused_for_the_retention_period_disappears(localoci_factory, make_stream):
     server = localoci_factory()
     client, stream = server.stream_client(), make_stream(partitions=1, server=server)
-    details = oci.streaming.models.CreateGroupCursorDetails(group_name="idle", instance_name="i", type="TRIM_HORIZON")
+    details = oci.streaming.models.CreateGroupCursorDetails(
+        group_name="idle", instance_name="i", type="TRIM_HORIZON"
+    )
     client.create_group_cursor(stream.id, details)
     assert client.get_group(stream.id, "idle").data.group_name == "idle"
     server.advance(24 * 3600 + 60)

@@ -25,16 +25,43 @@ LONG_REASON = re.compile(r"longer than 400 lines", re.IGNORECASE)
 # -- the map: which group each localoci module is in, and what each group may import ---------------
 
 GROUPS: dict[str, tuple[str, ...]] = {
-    "process": ("localoci.__main__", "localoci.app", "localoci.server", "localoci.cli",
-                "localoci.process", "localoci.faas"),
-    "wire": ("localoci.wire", "localoci.routes", "localoci.control_routes", "localoci.faas.routes",
-             "localoci.faas.gateway", "localoci.kafka"),
+    "process": (
+        "localoci.__main__",
+        "localoci.app",
+        "localoci.server",
+        "localoci.cli",
+        "localoci.process",
+        "localoci.faas",
+    ),
+    "wire": (
+        "localoci.wire",
+        "localoci.routes",
+        "localoci.control_routes",
+        "localoci.faas.routes",
+        "localoci.faas.gateway",
+        "localoci.kafka",
+    ),
     "ops": ("localoci.ops", "localoci.faas.ops"),
-    "domain": ("localoci.service", "localoci.groups", "localoci.bootstrap", "localoci.faas.state",
-               "localoci.faas.runtime", "localoci.faas.models"),
+    "domain": (
+        "localoci.service",
+        "localoci.groups",
+        "localoci.bootstrap",
+        "localoci.faas.state",
+        "localoci.faas.runtime",
+        "localoci.faas.models",
+    ),
     "store": ("localoci.store", "localoci.faas.store"),
-    "base": ("localoci.errors", "localoci.timefmt", "localoci.ids", "localoci.clock", "localoci.limits",
-             "localoci.cursors", "localoci.auth", "localoci.lifecycle", "localoci.certs"),
+    "base": (
+        "localoci.errors",
+        "localoci.timefmt",
+        "localoci.ids",
+        "localoci.clock",
+        "localoci.limits",
+        "localoci.cursors",
+        "localoci.auth",
+        "localoci.lifecycle",
+        "localoci.certs",
+    ),
     "fnhost": ("localoci.faas.fnhost",),
 }
 MAY_IMPORT = {
@@ -49,10 +76,10 @@ MAY_IMPORT = {
 # Libraries that mark a layer: only the groups named may import them.
 ONLY_IN = {
     "starlette": {"wire"},
-    "kafka": {"wire"},           # kafka-python's protocol classes: the Kafka wire only
+    "kafka": {"wire"},  # kafka-python's protocol classes: the Kafka wire only
     "uvicorn": {"process"},
     "localctl": {"process"},
-    "sqlite3": {"store", "process"},   # process: server.py catches sqlite3.Error at start-up
+    "sqlite3": {"store", "process"},  # process: server.py catches sqlite3.Error at start-up
     "fdk": {"fnhost"},
 }
 STORE_GROUP = "store"
@@ -74,7 +101,9 @@ def group_of(module: str) -> str:
             if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > length:
                 best, length = group, len(prefix)
     if best is None:
-        raise AssertionError(f"{module} is in no layer: add it to GROUPS here and to localoci/__init__.py")
+        raise AssertionError(
+            f"{module} is in no layer: add it to GROUPS here and to localoci/__init__.py"
+        )
     return best
 
 
@@ -86,8 +115,11 @@ def module_name(rel: str) -> str:
 
 
 def _known_modules() -> set[str]:
-    return {module_name(p.relative_to(ROOT).as_posix()) for top in ("localoci", "localctl", "labhelpers")
-            for p in (ROOT / top).rglob("*.py")}
+    return {
+        module_name(p.relative_to(ROOT).as_posix())
+        for top in ("localoci", "localctl", "labhelpers")
+        for p in (ROOT / top).rglob("*.py")
+    }
 
 
 KNOWN = _known_modules()
@@ -96,7 +128,8 @@ KNOWN = _known_modules()
 def _type_checking_only(node: ast.AST) -> bool:
     test = node.test if isinstance(node, ast.If) else None
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_nodes(tree: ast.AST):
@@ -139,13 +172,21 @@ def violations(rel: str, source: str) -> list[str]:
     found: list[str] = []
     top = rel.split("/")[0]
     lines = source.count("\n") + 1
-    if top == "localoci" and lines > MAX_LINES and not LONG_REASON.search(ast.get_docstring(tree) or ""):
-        found.append(f"{rel}: {lines} lines; split it, or say at its top why it is longer than 400 lines")
+    if (
+        top == "localoci"
+        and lines > MAX_LINES
+        and not LONG_REASON.search(ast.get_docstring(tree) or "")
+    ):
+        found.append(
+            f"{rel}: {lines} lines; split it, or say at its top why it is longer than 400 lines"
+        )
     for target, lineno in imports(rel, tree):
         root = target.split(".")[0]
         where = f"{rel}:{lineno}"
         if top == "labhelpers" and root == "localoci" and rel not in LABHELPERS_ALLOWANCE:
-            found.append(f"{where}: labhelpers imports {target} (talk to localoci over HTTP, through localctl)")
+            found.append(
+                f"{where}: labhelpers imports {target} (talk to localoci over HTTP, through localctl)"
+            )
         if top == "localctl" and root not in sys.stdlib_module_names and root != "localctl":
             found.append(f"{where}: localctl imports {target} (standard library only)")
     if top != "localoci":
@@ -156,25 +197,50 @@ def violations(rel: str, source: str) -> list[str]:
         where = f"{rel}:{lineno}"
         root = target.split(".")[0]
         if root in ONLY_IN and mine not in ONLY_IN[root]:
-            found.append(f"{where}: {mine} module imports {root} (only {', '.join(sorted(ONLY_IN[root]))} may)")
+            found.append(
+                f"{where}: {mine} module imports {root} (only {', '.join(sorted(ONLY_IN[root]))} may)"
+            )
         if root != "localoci":
             continue
         theirs = group_of(target)
         if theirs not in MAY_IMPORT[mine]:
-            found.append(f"{where}: {mine} module imports {target} ({theirs}): a layer imports only those below it")
-        if not me.startswith("localoci.faas") and target.startswith("localoci.faas") and mine != "process":
+            found.append(
+                f"{where}: {mine} module imports {target} ({theirs}): a layer imports only those below it"
+            )
+        if (
+            not me.startswith("localoci.faas")
+            and target.startswith("localoci.faas")
+            and mine != "process"
+        ):
             found.append(f"{where}: streaming module imports {target}: only the app wires faas in")
     for node in _runtime_nodes(tree):
         if mine != STORE_GROUP:
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
-                found.append(f"{rel}:{node.lineno}: .{node.func.attr}( outside the store: add a store method")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_CALLS
+            ):
+                found.append(
+                    f"{rel}:{node.lineno}: .{node.func.attr}( outside the store: add a store method"
+                )
             if isinstance(node, ast.Attribute) and node.attr == "conn":
                 found.append(f"{rel}:{node.lineno}: .conn outside the store: add a store method")
         if mine == "ops":
-            if isinstance(node, ast.Name | ast.Attribute) and (getattr(node, "id", None) or getattr(node, "attr", None)) in OPS_HTTP_NAMES:
-                found.append(f"{rel}:{node.lineno}: HTTP name in an operation; return plain values, map them in the routes")
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and HEADER_NAME.match(node.value):
-                found.append(f"{rel}:{node.lineno}: header name {node.value!r} in an operation; the routes name headers")
+            if (
+                isinstance(node, ast.Name | ast.Attribute)
+                and (getattr(node, "id", None) or getattr(node, "attr", None)) in OPS_HTTP_NAMES
+            ):
+                found.append(
+                    f"{rel}:{node.lineno}: HTTP name in an operation; return plain values, map them in the routes"
+                )
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and HEADER_NAME.match(node.value)
+            ):
+                found.append(
+                    f"{rel}:{node.lineno}: header name {node.value!r} in an operation; the routes name headers"
+                )
     return found
 
 
@@ -184,9 +250,12 @@ def sources(top: str) -> list[Path]:
 
 # -- the rules, on the code as it is ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("top", ["localoci", "localctl", "labhelpers"])
 def test_every_module_keeps_the_layer_rules(top):
-    found = [v for p in sources(top) for v in violations(p.relative_to(ROOT).as_posix(), p.read_text())]
+    found = [
+        v for p in sources(top) for v in violations(p.relative_to(ROOT).as_posix(), p.read_text())
+    ]
     assert not found, "\n".join(found)
 
 
@@ -199,10 +268,12 @@ def test_the_allowance_is_not_stale():
     for rel in LABHELPERS_ALLOWANCE:
         tree = ast.parse((ROOT / rel).read_text())
         assert any(t.split(".")[0] == "localoci" for t, _ in imports(rel, tree)), (
-            f"{rel} no longer imports localoci: remove it from LABHELPERS_ALLOWANCE")
+            f"{rel} no longer imports localoci: remove it from LABHELPERS_ALLOWANCE"
+        )
 
 
 # -- the checker catches each kind of break ---------------------------------------------------------
+
 
 def test_rule_an_operation_importing_the_wire_is_caught():
     src = "from ..wire import WireRequest\n\ndef op(r: WireRequest):\n    return r\n"
@@ -216,7 +287,10 @@ def test_rule_an_operation_naming_a_header_is_caught():
 
 
 def test_rule_an_operation_importing_starlette_is_caught():
-    assert any("imports starlette" in v for v in violations("localoci/ops/x.py", "import starlette.requests\n"))
+    assert any(
+        "imports starlette" in v
+        for v in violations("localoci/ops/x.py", "import starlette.requests\n")
+    )
 
 
 def test_rule_sql_outside_the_store_is_caught():
@@ -227,13 +301,17 @@ def test_rule_sql_outside_the_store_is_caught():
 
 
 def test_rule_the_store_importing_a_layer_above_is_caught():
-    assert any("a layer imports only those below it" in v
-               for v in violations("localoci/store/database.py", "from ..service import Service\n"))
+    assert any(
+        "a layer imports only those below it" in v
+        for v in violations("localoci/store/database.py", "from ..service import Service\n")
+    )
 
 
 def test_rule_streaming_code_importing_faas_is_caught():
-    assert any("only the app wires faas in" in v
-               for v in violations("localoci/routes.py", "from .faas.routes import build_routes\n"))
+    assert any(
+        "only the app wires faas in" in v
+        for v in violations("localoci/routes.py", "from .faas.routes import build_routes\n")
+    )
 
 
 def test_rule_a_type_checking_import_is_not_a_run_time_import():
@@ -253,4 +331,6 @@ def test_rule_localctl_importing_beyond_the_standard_library_is_caught():
 def test_rule_a_long_module_needs_a_reason_at_its_top():
     body = "x = 1\n" * (MAX_LINES + 1)
     assert violations("localoci/limits.py", '"""Limits."""\n' + body)
-    assert not violations("localoci/limits.py", '"""Limits: longer than 400 lines because of X."""\n' + body)
+    assert not violations(
+        "localoci/limits.py", '"""Limits: longer than 400 lines because of X."""\n' + body
+    )

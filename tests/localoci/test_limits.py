@@ -24,7 +24,11 @@ def big(n: int) -> str:
 
 def test_message_over_1_mib_is_400_request_size_limited(raw, make_stream):
     stream = make_stream(partitions=1)
-    resp = raw.post(f"{V}/streams/{stream.id}/messages", short=True, json={"messages": [{"value": big(MIB + 1)}]})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/messages",
+        short=True,
+        json={"messages": [{"value": big(MIB + 1)}]},
+    )
     assert_error(resp, 400, "InvalidParameter", "Request size is limited to 1 MiB")
 
 
@@ -45,18 +49,27 @@ def test_message_of_exactly_1_mib_is_accepted(client, make_stream):
 def test_write_throttling_is_http_200_with_per_entry_errors(raw, make_stream):
     stream = make_stream(partitions=1)
     # One full second of the partition's budget (key "k" + value = 1 MiB) empties the bucket.
-    first = raw.post(f"{V}/streams/{stream.id}/messages", short=True,
-                     json={"messages": [{"key": b64("k"), "value": big(MIB - 1)}]})
+    first = raw.post(
+        f"{V}/streams/{stream.id}/messages",
+        short=True,
+        json={"messages": [{"key": b64("k"), "value": big(MIB - 1)}]},
+    )
     assert first.status_code == 200 and first.json()["failures"] == 0
-    batch = [{"key": b64("k"), "value": b64("small")}, {"key": b64("k"), "value": big(900 * 1024)},
-             {"key": b64("k"), "value": b64("after")}]
+    batch = [
+        {"key": b64("k"), "value": b64("small")},
+        {"key": b64("k"), "value": big(900 * 1024)},
+        {"key": b64("k"), "value": b64("after")},
+    ]
     resp = raw.post(f"{V}/streams/{stream.id}/messages", short=True, json={"messages": batch})
     assert resp.status_code == 200
     body = resp.json()
     ok, throttled, later = body["entries"]
     assert set(ok) == {"partition", "offset", "timestamp"}
     assert body["failures"] == 2
-    for e in (throttled, later):  # once throttled, later entries of that partition wait too: order kept
+    for e in (
+        throttled,
+        later,
+    ):  # once throttled, later entries of that partition wait too: order kept
         assert set(e) == {"error", "errorMessage"}
         assert e["error"] == "429"
         assert WAIT.search(e["errorMessage"]), e["errorMessage"]
@@ -127,7 +140,9 @@ def test_cursor_expires_after_five_minutes(localoci, client, make_stream):
     localoci.advance(11)
     with pytest.raises(oci.exceptions.ServiceError) as err:
         client.get_messages(stream.id, old)
-    assert err.value.status == 400 and err.value.message == "The cursor is expired. Create a new one."
+    assert (
+        err.value.status == 400 and err.value.message == "The cursor is expired. Create a new one."
+    )
 
 
 def test_next_cursor_has_a_fresh_five_minutes(localoci, client, make_stream):
@@ -180,14 +195,18 @@ def test_group_behind_the_trim_horizon_needs_update_group(localoci, client, make
         client.get_messages(stream.id, group_cursor(client, stream.id, "behind", "i"))
     assert err.value.message == "The cursor is outside the retention period and is now invalid."
     client.update_group(stream.id, "behind", Models.UpdateGroupDetails(type="TRIM_HORIZON"))
-    assert values(client.get_messages(stream.id, group_cursor(client, stream.id, "behind", "i")).data) == ["d"]
+    assert values(
+        client.get_messages(stream.id, group_cursor(client, stream.id, "behind", "i")).data
+    ) == ["d"]
 
 
 def test_no_limits_switch_accepts_big_messages_and_fast_reads(localoci_factory, make_stream):
     server = localoci_factory("--no-limits")
     stream = make_stream(partitions=1, server=server)
     client = server.stream_client()
-    details = Models.PutMessagesDetails(messages=[Models.PutMessagesDetailsEntry(value=big(2 * MIB))])
+    details = Models.PutMessagesDetails(
+        messages=[Models.PutMessagesDetailsEntry(value=big(2 * MIB))]
+    )
     assert client.put_messages(stream.id, details).data.failures == 0
     c = cursor(client, stream.id)
     for _ in range(10):
@@ -196,11 +215,23 @@ def test_no_limits_switch_accepts_big_messages_and_fast_reads(localoci_factory, 
 
 def test_longer_retention_keeps_messages_longer(localoci, client):
     admin = localoci.admin()
-    s = admin.create_stream(Models.CreateStreamDetails(name=f"ret48-{time.monotonic_ns()}", partitions=1,
-                                                       compartment_id=localoci.compartment, retention_in_hours=48)).data
+    s = admin.create_stream(
+        Models.CreateStreamDetails(
+            name=f"ret48-{time.monotonic_ns()}",
+            partitions=1,
+            compartment_id=localoci.compartment,
+            retention_in_hours=48,
+        )
+    ).data
     try:
-        oci.wait_until(admin, admin.get_stream(s.id), "lifecycle_state", "ACTIVE", max_wait_seconds=10,
-                       max_interval_seconds=0.1)
+        oci.wait_until(
+            admin,
+            admin.get_stream(s.id),
+            "lifecycle_state",
+            "ACTIVE",
+            max_wait_seconds=10,
+            max_interval_seconds=0.1,
+        )
         publish(client, s.id, ("k", "kept"))
         localoci.advance(25 * 3600)
         assert values(client.get_messages(s.id, cursor(client, s.id)).data) == ["kept"]

@@ -23,8 +23,11 @@ def test_result_has_one_entry_per_message_in_request_order(client, make_stream):
 
 def test_success_entries_carry_only_partition_offset_timestamp_on_the_wire(raw, make_stream):
     stream = make_stream(partitions=2)
-    resp = raw.post(f"{V}/streams/{stream.id}/messages", short=True,
-                    json={"messages": [{"key": b64("a"), "value": b64("x")}, {"value": b64("y")}]})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/messages",
+        short=True,
+        json={"messages": [{"key": b64("a"), "value": b64("x")}, {"value": b64("y")}]},
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert set(body) == {"failures", "entries"} and body["failures"] == 0
@@ -83,8 +86,13 @@ def test_message_stream_field_is_the_stream_name(client, make_stream):
 def test_binary_values_round_trip_byte_for_byte(client, make_stream):
     stream = make_stream(partitions=1)
     blob = bytes(range(256))
-    details = oci.streaming.models.PutMessagesDetails(messages=[
-        oci.streaming.models.PutMessagesDetailsEntry(key=b64(b"\x00\xff"), value=base64.b64encode(blob).decode())])
+    details = oci.streaming.models.PutMessagesDetails(
+        messages=[
+            oci.streaming.models.PutMessagesDetailsEntry(
+                key=b64(b"\x00\xff"), value=base64.b64encode(blob).decode()
+            )
+        ]
+    )
     client.put_messages(stream.id, details)
     [msg] = client.get_messages(stream.id, cursor(client, stream.id)).data
     assert base64.b64decode(msg.value) == blob and base64.b64decode(msg.key) == b"\x00\xff"
@@ -92,7 +100,9 @@ def test_binary_values_round_trip_byte_for_byte(client, make_stream):
 
 def test_cli_style_null_key_is_accepted(raw, make_stream):
     stream = make_stream(partitions=1)
-    resp = raw.post(f"{V}/streams/{stream.id}/messages", json={"messages": [{"key": None, "value": b64("v")}]})
+    resp = raw.post(
+        f"{V}/streams/{stream.id}/messages", json={"messages": [{"key": None, "value": b64("v")}]}
+    )
     assert resp.status_code == 200 and resp.json()["failures"] == 0
 
 
@@ -102,16 +112,19 @@ def test_unpadded_base64_is_accepted(raw, make_stream):
     assert resp.status_code == 200, resp.text
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "messages"),
-    ({"messages": []}, "messages"),
-    ({"messages": "x"}, "messages"),
-    ({"messages": [{"key": b64("k")}]}, "messages[0].value"),
-    ({"messages": [{"value": "not base64!"}]}, "messages[0].value"),
-    ({"messages": [{"value": b64("v"), "key": "%%%"}]}, "messages[0].key"),
-    ({"messages": [{"value": 12}]}, "messages[0].value"),
-    ({"messages": ["text"]}, "messages[0]"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "messages"),
+        ({"messages": []}, "messages"),
+        ({"messages": "x"}, "messages"),
+        ({"messages": [{"key": b64("k")}]}, "messages[0].value"),
+        ({"messages": [{"value": "not base64!"}]}, "messages[0].value"),
+        ({"messages": [{"value": b64("v"), "key": "%%%"}]}, "messages[0].key"),
+        ({"messages": [{"value": 12}]}, "messages[0].value"),
+        ({"messages": ["text"]}, "messages[0]"),
+    ],
+)
 def test_bad_batches_are_400_naming_the_field(raw, make_stream, body, field):
     stream = make_stream(partitions=1)
     assert_error(raw.post(f"{V}/streams/{stream.id}/messages", json=body), 400, contains=field)
@@ -120,7 +133,12 @@ def test_bad_batches_are_400_naming_the_field(raw, make_stream, body, field):
 def test_key_over_256_bytes_is_refused(raw, make_stream):
     stream = make_stream(partitions=1)
     body = {"messages": [{"key": b64(b"k" * 257), "value": b64("v")}]}
-    assert_error(raw.post(f"{V}/streams/{stream.id}/messages", json=body), 400, "InvalidParameter", "messages[0].key")
+    assert_error(
+        raw.post(f"{V}/streams/{stream.id}/messages", json=body),
+        400,
+        "InvalidParameter",
+        "messages[0].key",
+    )
 
 
 def test_a_refused_batch_stores_nothing(raw, client, make_stream):

@@ -40,13 +40,20 @@ def check_results(cell) -> list[dict]:
     """The structured results (``application/vnd.labhelpers.check+json``) a cell's checks displayed."""
     from labhelpers.checkreport import CHECK_MIME
 
-    return [o["data"][CHECK_MIME] for o in cell.get("outputs", []) if CHECK_MIME in o.get("data", {})]
+    return [
+        o["data"][CHECK_MIME] for o in cell.get("outputs", []) if CHECK_MIME in o.get("data", {})
+    ]
 
 
 def check_cells(nb) -> list:
     """The cells that call a check_* function (they follow each exercise)."""
-    return [c for c in nb.cells if c.cell_type == "code" and "= check_" in c.source
-            and "empty-answer-probe" not in c.metadata.get("tags", [])]
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "= check_" in c.source
+        and "empty-answer-probe" not in c.metadata.get("tags", [])
+    ]
 
 
 def append_empty_answer_probes(nb: nbformat.NotebookNode) -> list:
@@ -65,7 +72,7 @@ def append_empty_answer_probes(nb: nbformat.NotebookNode) -> list:
         empty = copy.deepcopy(cell)
         empty.source = cell.metadata["original_source"]
         nb.cells.append(_probe(empty))
-        for follower in original[i + 1:]:
+        for follower in original[i + 1 :]:
             if "exercise" in follower.metadata.get("tags", []):
                 break
             if follower.cell_type == "code" and "= check_" in follower.source:
@@ -101,8 +108,12 @@ def run_notebook(localoci_factory, monkeypatch, tmp_path):
         monkeypatch.setenv("LAB_TARGET", "local")
         monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         monkeypatch.delenv("LAB_STREAM", raising=False)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(NOTEBOOKS)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        )
         client.execute(cwd=str(NOTEBOOKS), env=dict(os.environ))
         return nb
 

@@ -80,8 +80,8 @@ def test_instances_of_a_group_read_disjoint_partitions_that_cover_the_stream(gro
         time.sleep(1)
         two = partitions_read([a, b], seconds=2)
         assert _disjoint(two) and set().union(*two.values()) == ALL3, two
-        assert sorted(len(p) for p in two.values()) == [1, 2]          # 3 partitions / 2 instances
-        assert owners(client, stream, "team") == two                     # GetGroup agrees with the deliveries
+        assert sorted(len(p) for p in two.values()) == [1, 2]  # 3 partitions / 2 instances
+        assert owners(client, stream, "team") == two  # GetGroup agrees with the deliveries
 
         c.start()
         time.sleep(1)
@@ -93,8 +93,10 @@ def test_instances_of_a_group_read_disjoint_partitions_that_cover_the_stream(gro
     assert not any(i.errors for i in (a, b, c)), [i.errors for i in (a, b, c)]
 
 
-def test_a_hung_instance_loses_its_partitions_to_live_ones_after_its_timeout(localoci_factory, make_stream):
-    server = localoci_factory()                       # its own clock: the jump must not age other tests' data
+def test_a_hung_instance_loses_its_partitions_to_live_ones_after_its_timeout(
+    localoci_factory, make_stream
+):
+    server = localoci_factory()  # its own clock: the jump must not age other tests' data
     client, stream = server.stream_client(), make_stream(partitions=3, server=server)
     producer = BackgroundProducer(client, stream, batch=30, interval=0.2, max_seconds=30)
     producer.latest.track(_seed(client, stream))
@@ -106,15 +108,17 @@ def test_a_hung_instance_loses_its_partitions_to_live_ones_after_its_timeout(loc
         held_by_c = owners(client, stream, "team")["c"]
         assert held_by_c
         c.hang()
-        server.advance(31)                             # what lab.pause(31) does locally
+        server.advance(31)  # what lab.pause(31) does locally
         state = wait_for_owners(client, stream, "team", ["a", "b"], 3)
         assert set(state["reserved_instance"]) <= {"a", "b"}, state
         _settle(client, stream, "team", {"a", "b"})
         after = partitions_read([a, b, c], seconds=2)
         assert after["c"] == set()
-        assert held_by_c <= after["a"] | after["b"]     # the dead instance's partitions belong to live ones
+        assert (
+            held_by_c <= after["a"] | after["b"]
+        )  # the dead instance's partitions belong to live ones
         assert _disjoint({"a": after["a"], "b": after["b"]}) and after["a"] | after["b"] == ALL3
-        assert c.alive and c.state == "hung"           # hung, not crashed: the thread is still there
+        assert c.alive and c.state == "hung"  # hung, not crashed: the thread is still there
     finally:
         stop_all(a, b, c, producer)
     assert not c.alive
@@ -132,7 +136,7 @@ def test_instances_beyond_the_partition_count_stay_idle(group_stream):
         window = partitions_read(instances, seconds=2)
     finally:
         stop_all(instances, producer)
-    assert [n for n, p in window.items() if not p] == ["d"]          # the last to join waits
+    assert [n for n, p in window.items() if not p] == ["d"]  # the last to join waits
     assert _disjoint(window) and set().union(*window.values()) == ALL3
 
 
@@ -146,8 +150,13 @@ def test_commit_on_get_commits_the_previous_batch(group_stream):
     batch_1 = solo.read()
     assert list(group_state(client, stream, "first")["committed_offset"]) == [-1, -1, -1]
     solo.read()
-    committed = dict(zip(group_state(client, stream, "first")["partition"].astype(str),
-                         group_state(client, stream, "first")["committed_offset"], strict=True))
+    committed = dict(
+        zip(
+            group_state(client, stream, "first")["partition"].astype(str),
+            group_state(client, stream, "first")["committed_offset"],
+            strict=True,
+        )
+    )
     assert committed == {p: max(d.offset for d in batch_1 if d.partition == p) for p in ALL3}
 
 
@@ -160,23 +169,33 @@ def test_manual_commit_commits_everything_received_since_the_last_commit(group_s
     assert list(group_state(client, stream, "manual")["committed_offset"]) == [-1, -1, -1]
     worker.commit()
     state = group_state(client, stream, "manual")
-    assert list(state["committed_offset"]) == [max(d.offset for d in second if d.partition == p) for p in "012"]
+    assert list(state["committed_offset"]) == [
+        max(d.offset for d in second if d.partition == p) for p in "012"
+    ]
 
 
 def test_a_crash_between_read_and_commit_is_redelivered(group_stream):
     client, stream = group_stream
     _seed(client, stream)
-    x = GroupInstance(client, stream, "crash", "x", limit=30, crash_after=2, timeout_ms=300).start().wait(10)
+    x = (
+        GroupInstance(client, stream, "crash", "x", limit=30, crash_after=2, timeout_ms=300)
+        .start()
+        .wait(10)
+    )
     assert x.state == "crashed" and not x.alive
     first, lost = [d for d in x.deliveries if d.batch == 1], x.last_batch()
     committed = group_state(client, stream, "crash")
-    assert list(committed["committed_offset"]) == [max(d.offset for d in first if d.partition == p) for p in "012"]
-    time.sleep(0.5)                                    # x's 300 ms timeout passes
+    assert list(committed["committed_offset"]) == [
+        max(d.offset for d in first if d.partition == p) for p in "012"
+    ]
+    time.sleep(0.5)  # x's 300 ms timeout passes
     y = GroupInstance(client, stream, "crash", "y", limit=30)
     redelivered = y.read()
     key = {(d.partition, d.offset) for d in lost}
-    assert key and key <= {(d.partition, d.offset) for d in redelivered}      # at-least-once: all again
-    assert not {(d.partition, d.offset) for d in first} & {(d.partition, d.offset) for d in redelivered}
+    assert key and key <= {(d.partition, d.offset) for d in redelivered}  # at-least-once: all again
+    assert not {(d.partition, d.offset) for d in first} & {
+        (d.partition, d.offset) for d in redelivered
+    }
 
 
 def test_update_group_rewinds_every_partition_to_trim_horizon(group_stream):
@@ -185,9 +204,15 @@ def test_update_group_rewinds_every_partition_to_trim_horizon(group_stream):
     g = GroupInstance(client, stream, "rewind", "g", limit=30)
     g.read()
     g.read()
-    client.update_group(stream.id, "rewind", oci.streaming.models.UpdateGroupDetails(type="TRIM_HORIZON"))
+    client.update_group(
+        stream.id, "rewind", oci.streaming.models.UpdateGroupDetails(type="TRIM_HORIZON")
+    )
     assert list(group_state(client, stream, "rewind")["committed_offset"]) == [-1, -1, -1]
-    assert {p: r.split("-")[0] for p, r in offset_ranges(g.read()).items()} == {"0": "0", "1": "0", "2": "0"}
+    assert {p: r.split("-")[0] for p, r in offset_ranges(g.read()).items()} == {
+        "0": "0",
+        "1": "0",
+        "2": "0",
+    }
 
 
 # -- 05: lag and the live view ------------------------------------------------------------------------
@@ -198,7 +223,9 @@ def test_lag_is_latest_minus_committed_and_the_recorder_keeps_its_history(group_
     tracker = OffsetTracker()
     tracker.track(_seed(client, stream))
     a = GroupInstance(client, stream, "lagging", "a", limit=30)
-    recorder = LagRecorder(client, stream, "lagging", tracker, interval=0.25, max_seconds=10).start()
+    recorder = LagRecorder(
+        client, stream, "lagging", tracker, interval=0.25, max_seconds=10
+    ).start()
     a.read()
     a.read()
     time.sleep(0.8)
@@ -209,7 +236,7 @@ def test_lag_is_latest_minus_committed_and_the_recorder_keeps_its_history(group_
     frame = recorder.frame()
     assert not recorder.alive and len(frame) >= 6 and set(frame["partition"]) == {0, 1, 2}
     ax = plot_lag(frame)
-    assert len(ax.get_lines()) == 6                    # latest and committed for each partition
+    assert len(ax.get_lines()) == 6  # latest and committed for each partition
     ax2 = plot_assignments(deliveries_frame([a]))
     assert ax2.get_ylabel() == "partition"
 
@@ -220,11 +247,13 @@ def test_the_live_view_redraws_and_stops_everything_by_its_timeout(group_stream)
     tracker.track(_seed(client, stream))
     a = GroupInstance(client, stream, "live", "a", limit=30, max_seconds=30).start()
     recorder = LagRecorder(client, stream, "live", tracker, interval=0.25, max_seconds=30).start()
-    view = LiveView(LiveChart(recorder.frame, plot_lag), interval=0.2, max_seconds=1.5, stops=[a, recorder]).start()
+    view = LiveView(
+        LiveChart(recorder.frame, plot_lag), interval=0.2, max_seconds=1.5, stops=[a, recorder]
+    ).start()
     view.wait(5)
     assert not view.running and view.reason == "timeout" and view.frames >= 2
     assert bytes(view.image.value).startswith(b"\x89PNG")
-    view.button.click()                                # the Stop button stops the whole demo
+    view.button.click()  # the Stop button stops the whole demo
     assert not a.alive and not recorder.alive
     assert view.out.outputs == () or all("❌" not in o.get("text", "") for o in view.out.outputs)
 
@@ -233,7 +262,9 @@ def test_every_worker_ends_by_its_hard_timeout(group_stream):
     client, stream = group_stream
     inst = GroupInstance(client, stream, "timeouts", "t", max_seconds=0.5).start()
     producer = BackgroundProducer(client, stream, batch=1, interval=0.1, max_seconds=0.5).start()
-    recorder = LagRecorder(client, stream, "timeouts", producer.latest, interval=0.25, max_seconds=0.5).start()
+    recorder = LagRecorder(
+        client, stream, "timeouts", producer.latest, interval=0.25, max_seconds=0.5
+    ).start()
     time.sleep(2)
     assert not inst.alive and inst.state == "timed out"
     assert not producer.alive and not recorder.alive
@@ -259,10 +290,14 @@ def test_a_throttled_batch_is_a_200_with_per_entry_errors(one_partition):
     from labhelpers import b64encode
 
     client, stream = one_partition
-    details = oci.streaming.models.PutMessagesDetails(messages=[
-        oci.streaming.models.PutMessagesDetailsEntry(key=b64encode("k"), value=b64encode(b"x" * (64 * 1024 - 16)))
-        for _ in range(15)
-    ])
+    details = oci.streaming.models.PutMessagesDetails(
+        messages=[
+            oci.streaming.models.PutMessagesDetailsEntry(
+                key=b64encode("k"), value=b64encode(b"x" * (64 * 1024 - 16))
+            )
+            for _ in range(15)
+        ]
+    )
     answers = [client.put_messages(stream.id, details) for _ in range(3)]
     assert all(a.status == 200 for a in answers)
     bad = [e for a in answers for e in a.data.entries if e.error]
@@ -270,14 +305,16 @@ def test_a_throttled_batch_is_a_200_with_per_entry_errors(one_partition):
     assert "next request can be made in" in bad[0].error_message
 
 
-def test_offering_twice_the_limit_is_throttled_and_the_rates_table_counts_every_refusal(one_partition):
+def test_offering_twice_the_limit_is_throttled_and_the_rates_table_counts_every_refusal(
+    one_partition,
+):
     client, stream = one_partition
     run = offer_load(client, stream.id, offered_rate=2 * MIB, seconds=3)
     assert run.throttled_entries > 0 and run.first_throttled() is not None
     rates = run.rates()
     assert rates["throttled"].sum() == run.throttled_entries
     assert rates["requests"].sum() == len(run.requests)
-    assert run.accepted_bytes + run.backlog_bytes == run.offered_bytes    # accepted or still queued
+    assert run.accepted_bytes + run.backlog_bytes == run.offered_bytes  # accepted or still queued
     ax = plot_rates(rates)
     assert [line.get_label() for line in ax.get_lines()][:2] == ["offered", "accepted"]
     plot_throttled(rates)
@@ -290,8 +327,11 @@ def test_a_throttled_publisher_that_drains_loses_nothing_and_keeps_the_order(one
     run = offer_load(client, stream.id, key="drain", offered_rate=2 * MIB, seconds=2, drain=True)
     assert run.throttled_entries > 0 and run.backlog_bytes == 0
     assert run.accepted_bytes == run.offered_bytes
-    seen = [int(m.value[:8]) for m in consume(client, stream.id, partitions="0", deserializer=raw, limit=1000)
-            if m.key == "drain"]
+    seen = [
+        int(m.value[:8])
+        for m in consume(client, stream.id, partitions="0", deserializer=raw, limit=1000)
+        if m.key == "drain"
+    ]
     assert seen == list(range(len(run.offered))), "messages lost, duplicated or out of order"
 
 
@@ -313,10 +353,17 @@ def test_a_payload_over_1_mib_travels_in_chunks_and_reassembles(one_partition):
     assert len(parts) == 3 and all(len(p) < MIB for p in parts)
     sent = publish(client, stream.id, parts, key="big", serializer=raw)
     assert len({a.partition for a in sent.acks}) == 1
-    back = consume(client, stream.id, partitions=sent.acks[0].partition, type="AT_OFFSET",
-                   offset=sent.acks[0].offset, deserializer=raw, max_messages=len(parts))
+    back = consume(
+        client,
+        stream.id,
+        partitions=sent.acks[0].partition,
+        type="AT_OFFSET",
+        offset=sent.acks[0].offset,
+        deserializer=raw,
+        max_messages=len(parts),
+    )
     assert list(reassemble(m.value for m in back).values()) == [payload]
-    assert reassemble(parts[:2]) == {}                 # incomplete: nothing
+    assert reassemble(parts[:2]) == {}  # incomplete: nothing
 
 
 def test_a_cursor_behind_the_retention_horizon_is_outside_retention(localoci_factory, make_stream):
@@ -336,5 +383,7 @@ def test_a_cursor_behind_the_retention_horizon_is_outside_retention(localoci_fac
         client.get_messages(stream.id, cursor, limit=1)
     assert outside.value.message == "The cursor is outside the retention period and is now invalid."
     new = publish(client, stream.id, ["today"], key="r").acks[0]
-    first = client.get_messages(stream.id, create_cursor(client, stream.id, "0", "TRIM_HORIZON"), limit=1).data
+    first = client.get_messages(
+        stream.id, create_cursor(client, stream.id, "0", "TRIM_HORIZON"), limit=1
+    ).data
     assert first[0].offset == new.offset > old.offset

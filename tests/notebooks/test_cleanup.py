@@ -18,9 +18,9 @@ def test_clean_up_deletes_only_my_named_stream_and_is_idempotent(localoci_factor
     other = get_or_create_stream(theirs, name="lab-stream-bob-groups", partitions=1)
 
     assert delete_lab_streams(mine, names=[extra.name]) == [extra.name]
-    assert delete_lab_streams(mine, names=[extra.name]) == []          # the second run finds nothing
+    assert delete_lab_streams(mine, names=[extra.name]) == []  # the second run finds nothing
     assert find_stream(mine, extra.name) is None
-    assert find_stream(mine, main.name) is not None                     # the main lab stream stays
-    assert find_stream(theirs, other.name) is not None                  # another learner's stays
-    assert delete_lab_streams(mine) == [main.name]                      # no names: all of mine
+    assert find_stream(mine, main.name) is not None  # the main lab stream stays
+    assert find_stream(theirs, other.name) is not None  # another learner's stays
+    assert delete_lab_streams(mine) == [main.name]  # no names: all of mine
     assert find_stream(theirs, other.name) is not None

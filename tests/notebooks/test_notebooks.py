@@ -19,11 +19,23 @@ from .conftest import (
 )
 
 LAB = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
-SKELETON = ["What you'll do", "What you'll learn", "## Setup", "## Exercises", "## Summary", "What's next"]
+SKELETON = [
+    "What you'll do",
+    "What you'll learn",
+    "## Setup",
+    "## Exercises",
+    "## Summary",
+    "What's next",
+]
 
 
 def test_the_lab_has_notebooks_00_to_03():
-    assert {"00-setup.ipynb", "01-publish.ipynb", "02-cursor-types.ipynb", "03-consumption.ipynb"} <= set(LAB)
+    assert {
+        "00-setup.ipynb",
+        "01-publish.ipynb",
+        "02-cursor-types.ipynb",
+        "03-consumption.ipynb",
+    } <= set(LAB)
 
 
 @pytest.mark.parametrize("name", LAB)
@@ -32,23 +44,33 @@ def test_notebook_follows_the_skeleton(name):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     missing = [s for s in SKELETON if s not in text]
     assert not missing, f"{name} lacks {missing}"
-    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no papermill parameters cell"
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), (
+        "no papermill parameters cell"
+    )
     exercises = [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
     assert exercises, "no exercise cell"
     for cell in exercises:
         assert "# Your code here" in cell.source
-        assert (NOTEBOOKS / cell.metadata["exercise"]).exists(), f"missing solution {cell.metadata['exercise']}"
+        assert (NOTEBOOKS / cell.metadata["exercise"]).exists(), (
+            f"missing solution {cell.metadata['exercise']}"
+        )
 
 
 @pytest.mark.parametrize("name", LAB)
 def test_notebooks_are_committed_without_outputs(name):
     raw = json.loads((NOTEBOOKS / name).read_text())
-    dirty = [i for i, c in enumerate(raw["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [
+        i
+        for i, c in enumerate(raw["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
     assert not dirty, f"{name}: cells {dirty} carry outputs; run nbstripout"
 
 
 @pytest.mark.parametrize("name", LAB)
-def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_empty_answers(name, run_notebook):
+def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_empty_answers(
+    name, run_notebook
+):
     """One unattended run: the solutions in place (every check must pass), then each exercise's
     empty answer and its checks again in the same kernel (every check must fail)."""
     nb = with_solutions(load(name))
@@ -58,12 +80,18 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_em
     assert checks and probes, "no exercise checks"
     for cell in checks:
         text = outputs_text(cell)
-        assert "✅ All good." in text and "❌" not in text, f"a check failed with the solution:\n{text}"
+        assert "✅ All good." in text and "❌" not in text, (
+            f"a check failed with the solution:\n{text}"
+        )
         results = check_results(cell)
-        assert results and all(r["passed"] and all(line["ok"] for line in r["lines"]) for r in results), results
+        assert results and all(
+            r["passed"] and all(line["ok"] for line in r["lines"]) for r in results
+        ), results
     for cell in probes:
         text = outputs_text(cell)
-        assert "❌" in text and "All good" not in text, f"a check passed with the empty answer:\n{text}"
+        assert "❌" in text and "All good" not in text, (
+            f"a check passed with the empty answer:\n{text}"
+        )
         results = check_results(cell)
         assert results and not any(r["passed"] for r in results), results
 
@@ -78,11 +106,15 @@ def test_oci_only_cells_guard_themselves():
     for name in LAB:
         for cell in load(name).cells:
             if "oci-only" in cell.metadata.get("tags", []):
-                assert 'lab.target == "oci"' in cell.source, f"{name}: an oci-only cell runs unguarded"
+                assert 'lab.target == "oci"' in cell.source, (
+                    f"{name}: an oci-only cell runs unguarded"
+                )
 
 
 def test_git_tracks_no_notebook_outputs():
-    tracked = subprocess.run(["git", "ls-files", "notebooks"], capture_output=True, text=True, cwd=NOTEBOOKS.parent)
+    tracked = subprocess.run(
+        ["git", "ls-files", "notebooks"], capture_output=True, text=True, cwd=NOTEBOOKS.parent
+    )
     if tracked.returncode != 0:
         pytest.skip("not a git checkout")
     for name in tracked.stdout.split():
@@ -97,4 +129,6 @@ def test_readme_lists_every_oci_only_cell():
     for name in LAB:
         for cell in load(name).cells:
             if "oci-only" in cell.metadata.get("tags", []):
-                assert f"`{cell.id}`" in readme, f"README does not list oci-only cell {cell.id} of {name}"
+                assert f"`{cell.id}`" in readme, (
+                    f"README does not list oci-only cell {cell.id} of {name}"
+                )

@@ -23,7 +23,9 @@ def full_run_requested(config) -> bool:
 def pytest_collection_modifyitems(config, items) -> None:
     if full_run_requested(config):
         return
-    skip = pytest.mark.skip(reason="full reliability check: run `pytest -m slow tests/reliability` or set RELIABILITY_FULL=1")
+    skip = pytest.mark.skip(
+        reason="full reliability check: run `pytest -m slow tests/reliability` or set RELIABILITY_FULL=1"
+    )
     for item in items:
         if "slow" in item.keywords and HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(skip)

@@ -57,13 +57,19 @@ def test_secret_scanner_finds_a_planted_secret():
     """The exposure check would notice a leak (so its zero is not vacuous)."""
     result = exposure.Result("x")
     secrets = {"fingerprint": "12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0"}
-    assert exposure._scan("keyId=ocid1.tenancy/ocid1.user/12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0", secrets, "t", result)
+    assert exposure._scan(
+        "keyId=ocid1.tenancy/ocid1.user/12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0",
+        secrets,
+        "t",
+        result,
+    )
     assert exposure._scan("-----BEGIN PRIVATE KEY-----", {}, "t", result)
     assert exposure._scan("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4In0.c2ln", {}, "t", result)
     assert len(result.violations) == 3
 
 
 # -- full versions: the figures in RELIABILITY.md ----------------------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)

@@ -21,16 +21,28 @@ def test_concurrent_calls_to_a_cold_or_updated_function_all_succeed(localoci_fac
     server = localoci_factory()
     cfg = server.config
     fm = oci.functions.FunctionsManagementClient(cfg, service_endpoint=server.url)
-    app = fm.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=server.compartment, display_name="conc", subnet_ids=[])).data
-    fn = fm.create_function(oci.functions.models.CreateFunctionDetails(
-        display_name="echo", application_id=app.id, memory_in_mbs=256, timeout_in_seconds=30,
-        source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(image=str(ECHO)))).data
+    app = fm.create_application(
+        oci.functions.models.CreateApplicationDetails(
+            compartment_id=server.compartment, display_name="conc", subnet_ids=[]
+        )
+    ).data
+    fn = fm.create_function(
+        oci.functions.models.CreateFunctionDetails(
+            display_name="echo",
+            application_id=app.id,
+            memory_in_mbs=256,
+            timeout_in_seconds=30,
+            source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(
+                image=str(ECHO)
+            ),
+        )
+    ).data
     statuses: list[object] = []
 
     def call():
-        inv = oci.functions.FunctionsInvokeClient(cfg, service_endpoint=server.url,
-                                                  retry_strategy=oci.retry.NoneRetryStrategy())
+        inv = oci.functions.FunctionsInvokeClient(
+            cfg, service_endpoint=server.url, retry_strategy=oci.retry.NoneRetryStrategy()
+        )
         try:
             statuses.append(inv.invoke_function(fn.id, invoke_function_body=b"{}").status)
         except oci.exceptions.ServiceError as exc:
@@ -41,7 +53,9 @@ def test_concurrent_calls_to_a_cold_or_updated_function_all_succeed(localoci_fac
         for t in threads:
             t.start()
         if round_:
-            fm.update_function(fn.id, oci.functions.models.UpdateFunctionDetails(config={"ROUND": "2"}))
+            fm.update_function(
+                fn.id, oci.functions.models.UpdateFunctionDetails(config={"ROUND": "2"})
+            )
         for t in threads:
             t.join(60)
     assert statuses == [200] * 10, statuses
@@ -54,9 +68,15 @@ def test_get_messages_stops_at_8_mib(localoci_factory):
     client = server.stream_client()
     value = b64(b"x" * (1024 * 1024))
     for _ in range(3):
-        client.put_messages(stream.id, Models.PutMessagesDetails(messages=[
-            Models.PutMessagesDetailsEntry(value=value) for _ in range(4)]))
-    c = client.create_cursor(stream.id, Models.CreateCursorDetails(partition="0", type="TRIM_HORIZON")).data.value
+        client.put_messages(
+            stream.id,
+            Models.PutMessagesDetails(
+                messages=[Models.PutMessagesDetailsEntry(value=value) for _ in range(4)]
+            ),
+        )
+    c = client.create_cursor(
+        stream.id, Models.CreateCursorDetails(partition="0", type="TRIM_HORIZON")
+    ).data.value
     first = client.get_messages(stream.id, c)
     assert len(first.data) == 8
     rest = client.get_messages(stream.id, first.headers["opc-next-cursor"]).data

@@ -14,8 +14,10 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def chromium() -> str:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` "
-                    "to run the browser tests")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` "
+            "to run the browser tests"
+        )
     return CHROMIUM
 
 
@@ -47,8 +49,14 @@ def open_offline(offline_browser):
         failed: list[str] = []
         page.on("requestfailed", lambda r: failed.append(r.url))
         page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-        page.route("**/*", lambda route: route.continue_()
-                   if route.request.url.startswith(("file:", "data:")) else route.abort())
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("file:", "data:"))
+                else route.abort()
+            ),
+        )
         page.goto(Path(path).resolve().as_uri(), wait_until="load")
         page.wait_for_timeout(200)  # let module scripts run
         return page, failed

@@ -20,30 +20,53 @@ def executed(tmp_path_factory):
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
         new_markdown_cell("# Consume with a group"),
-        new_code_cell("target = 'oci'\nstream_name = 'default-stream'\nmessage_count = 1",
-                      metadata={"tags": ["parameters"]}),
-        new_code_cell("import os\nprint('LAB_TARGET', os.environ['LAB_TARGET'], target, stream_name, message_count)\n"
-                      "from labhelpers.checkreport import CheckReport\n"
-                      f"CheckReport('publishing', [(True, f'published {{message_count}} messages for {USER}')]).show()"),
-        new_code_cell("%matplotlib inline\nimport matplotlib.pyplot as plt\n"
-                      "fig, ax = plt.subplots(figsize=(3, 2)); ax.bar(['0', '1'], [message_count, 2]); plt.show()"),
-        new_code_cell("import ipywidgets as w\nw.VBox([w.IntSlider(value=message_count, description='sent'),"
-                      " w.Label(value='done')])"),
+        new_code_cell(
+            "target = 'oci'\nstream_name = 'default-stream'\nmessage_count = 1",
+            metadata={"tags": ["parameters"]},
+        ),
+        new_code_cell(
+            "import os\nprint('LAB_TARGET', os.environ['LAB_TARGET'], target, stream_name, message_count)\n"
+            "from labhelpers.checkreport import CheckReport\n"
+            f"CheckReport('publishing', [(True, f'published {{message_count}} messages for {USER}')]).show()"
+        ),
+        new_code_cell(
+            "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+            "fig, ax = plt.subplots(figsize=(3, 2)); ax.bar(['0', '1'], [message_count, 2]); plt.show()"
+        ),
+        new_code_cell(
+            "import ipywidgets as w\nw.VBox([w.IntSlider(value=message_count, description='sent'),"
+            " w.Label(value='done')])"
+        ),
         new_code_cell("from labhelpers.report import export_report\nexport_report()"),
         new_code_cell(f"raise RuntimeError('signing failed for fingerprint {FINGERPRINT}')"),
         new_code_cell("print('never runs')"),
     ]
     path = root / "04-consume.ipynb"
     nbformat.write(nb, path)
-    status = main(["report", str(path), "--execute", "--target", "local", "--out", str(root / "out"),
-                   "--stream-name", "from-cli", "-p", "message_count=5", "--timeout", "120"])
+    status = main(
+        [
+            "report",
+            str(path),
+            "--execute",
+            "--target",
+            "local",
+            "--out",
+            str(root / "out"),
+            "--stream-name",
+            "from-cli",
+            "-p",
+            "message_count=5",
+            "--timeout",
+            "120",
+        ]
+    )
     return status, (root / "out" / "04-consume.html").read_text(encoding="utf-8").replace('"', "'")
 
 
 def test_failing_cell_still_gives_a_report_that_names_it(executed):
     status, page = executed
     assert status == 1  # the CLI says something failed; the report is there anyway
-    header = page[page.index("class='lab-report-header'"):page.index("</section>")]
+    header = page[page.index("class='lab-report-header'") : page.index("</section>")]
     assert "❌ Failed cells:" in header and "RuntimeError: signing failed" in header
     anchor = header.split("<a href='#", 1)[1].split("'", 1)[0]
     banner = page.index(f"id='{anchor}'>❌ This cell failed")
@@ -55,7 +78,7 @@ def test_failing_cell_still_gives_a_report_that_names_it(executed):
 def test_parameters_and_target_reach_the_kernel_and_the_header(executed):
     _, page = executed
     assert "LAB_TARGET local local from-cli 5" in page
-    header = page[page.index("class='lab-report-header'"):page.index("</section>")]
+    header = page[page.index("class='lab-report-header'") : page.index("</section>")]
     assert "<th>Target</th><td>local</td>" in header
     assert "stream_name='from-cli'" in header and "message_count=5" in header
     assert "--execute --target local -p message_count=5 -p stream_name=from-cli" in header
@@ -65,7 +88,7 @@ def test_parameters_and_target_reach_the_kernel_and_the_header(executed):
 def test_executed_report_embeds_the_chart_and_the_widget_state_and_hides_secrets(executed):
     _, page = executed
     assert page.count("src='data:image/png;base64,") >= 1
-    snapshot = page[page.index("<div class='lab-widget-snapshot'"):]
+    snapshot = page[page.index("<div class='lab-widget-snapshot'") :]
     assert "sent</span> <span class='lab-w-value'>5</span>" in snapshot and "done" in snapshot
     assert "writes the report itself" in page  # export_report() inside the run did not recurse
     assert secrets_found(page) == [] and USER not in page and FINGERPRINT not in page

@@ -25,13 +25,32 @@ def jupyter_server(tmp_path_factory):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "PYTHONUNBUFFERED": "1"}
     log = open(root / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", "--port=0", "--IdentityProvider.token=t0ken",
-         f"--ServerApp.root_dir={root}", "--allow-root",
-         # only the sessions and kernels APIs are needed: skip the extensions' start-up time
-         *(f"--ServerApp.jpserver_extensions={ext}=False" for ext in (
-             "jupyterlab", "jupyter_lsp", "jupyter_server_proxy", "jupyter_server_terminals",
-             "notebook_shim", "notebook"))],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            "--port=0",
+            "--IdentityProvider.token=t0ken",
+            f"--ServerApp.root_dir={root}",
+            "--allow-root",
+            # only the sessions and kernels APIs are needed: skip the extensions' start-up time
+            *(
+                f"--ServerApp.jpserver_extensions={ext}=False"
+                for ext in (
+                    "jupyterlab",
+                    "jupyter_lsp",
+                    "jupyter_server_proxy",
+                    "jupyter_server_terminals",
+                    "notebook_shim",
+                    "notebook",
+                )
+            ),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -54,8 +73,12 @@ def jupyter_server(tmp_path_factory):
 
 
 def _api(url: str, token: str, method: str = "GET", body: dict | None = None):
-    req = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body else None,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as r:
         raw = r.read()
         return json.loads(raw) if raw else None
@@ -88,11 +111,21 @@ def test_one_call_exports_the_notebook_the_kernel_belongs_to(jupyter_server):
         if cell.cell_type == "code":
             cell.execution_count = None
     nb = write_notebook(saved, root / "lab" / "01-publish.ipynb")
-    session = _api(url + "/api/sessions", token, "POST", {
-        "path": "lab/01-publish.ipynb", "name": "01-publish.ipynb", "type": "notebook",
-        "kernel": {"name": "python3"}})
+    session = _api(
+        url + "/api/sessions",
+        token,
+        "POST",
+        {
+            "path": "lab/01-publish.ipynb",
+            "name": "01-publish.ipynb",
+            "type": "notebook",
+            "kernel": {"name": "python3"},
+        },
+    )
     try:
-        kc = BlockingKernelClient(connection_file=str(runtime / f"kernel-{session['kernel']['id']}.json"))
+        kc = BlockingKernelClient(
+            connection_file=str(runtime / f"kernel-{session['kernel']['id']}.json")
+        )
         kc.load_connection_file()
         kc.start_channels(hb=False)  # no manager here: the heartbeat would call a slow kernel dead
         kc.kernel_info()
@@ -103,10 +136,15 @@ def test_one_call_exports_the_notebook_the_kernel_belongs_to(jupyter_server):
             shown = _run(kc, "from labhelpers.report import export_report\nexport_report(wait=0.2)")
             # found without a path, written beside the notebook, linked relative to the kernel's cwd
             assert "Report written: <a href='reports/01-publish.html'" in shown, shown
-            assert "run this cell again" in shown  # the saved file is behind the kernel, and we say so
+            assert (
+                "run this cell again" in shown
+            )  # the saved file is behind the kernel, and we say so
             # the same answer from the sessions API alone (no __session__, no JPY_SESSION_NAME)
-            found = _run(kc, "import os\ndel __session__\nos.environ.pop('JPY_SESSION_NAME', None)\n"
-                             "from labhelpers.report import find_notebook_path\nprint(find_notebook_path())")
+            found = _run(
+                kc,
+                "import os\ndel __session__\nos.environ.pop('JPY_SESSION_NAME', None)\n"
+                "from labhelpers.report import find_notebook_path\nprint(find_notebook_path())",
+            )
             assert found.strip() == str(nb.resolve())
         finally:
             kc.stop_channels()

@@ -33,7 +33,9 @@ from .synthetic import (
 def reports(tmp_path_factory) -> dict[str, Path]:
     """One report per notebook and one whole-lab report, built once for this module."""
     root = tmp_path_factory.mktemp("reports")
-    first = write_notebook(notebook_with_every_output("Publish with keys"), root / "nb" / "01-publish.ipynb")
+    first = write_notebook(
+        notebook_with_every_output("Publish with keys"), root / "nb" / "01-publish.ipynb"
+    )
     second_nb = notebook_with_every_output("Cursors")
     second_nb.cells = second_nb.cells[:3]
     second = write_notebook(second_nb, root / "nb" / "02-cursors.ipynb")
@@ -74,8 +76,11 @@ def test_redacted_values_are_marked_and_resource_ocids_stay(single):
 
 def test_nothing_is_loaded_from_the_network(single):
     tags = re.findall(r"<(script|img|link|iframe|source|embed)\b[^>]*>", single, re.I)
-    srcs = re.findall(r"<(?:script|img|link|iframe|source|embed)\b[^>]*\b(?:src|href)\s*=\s*['\"]?(https?:)?//",
-                      single, re.I)
+    srcs = re.findall(
+        r"<(?:script|img|link|iframe|source|embed)\b[^>]*\b(?:src|href)\s*=\s*['\"]?(https?:)?//",
+        single,
+        re.I,
+    )
     assert tags and not srcs
     kept_as_links = re.sub(r"<a class='lab-report-external'.*?</a>", "", single)
     assert "[external script left out of the offline report: https://cdn.jsdelivr.net" in single
@@ -95,7 +100,7 @@ def test_charts_and_markdown_images_are_embedded(single):
 
 def test_widgets_are_a_static_picture_of_their_last_state(single):
     assert "application/vnd.jupyter.widget" not in single  # no live widget needing a renderer
-    snapshot = single[single.index("<div class='lab-widget-snapshot'"):]
+    snapshot = single[single.index("<div class='lab-widget-snapshot'") :]
     assert "messages</span> <span class='lab-w-value'>37</span>" in snapshot
     assert "pass_phrase=[REDACTED]" in snapshot and "••••••" in snapshot
     assert "30.0/40.0" in snapshot
@@ -108,7 +113,7 @@ def test_javascript_outputs_are_left_out(single):
 
 
 def test_header_has_target_dates_parameters_and_self_checks(single):
-    header = single[single.index("class='lab-report-header'"):single.index("</section>")]
+    header = single[single.index("class='lab-report-header'") : single.index("</section>")]
     assert "<th>Target</th><td>local</td>" in header
     assert "2026-11-28 10:00:00 UTC" in header  # papermill's end time
     assert "stream_name='lab-stream'" in header
@@ -120,8 +125,8 @@ def test_header_has_target_dates_parameters_and_self_checks(single):
 
 def test_whole_lab_report_has_a_table_of_contents_and_a_section_per_notebook(reports):
     lab = read(reports["lab"])
-    toc = lab[lab.index("lab-report-toc"):]
-    targets = re.findall(r"<a href='#([^']+)'>", toc[:toc.index("</nav>")])
+    toc = lab[lab.index("lab-report-toc") :]
+    targets = re.findall(r"<a href='#([^']+)'>", toc[: toc.index("</nav>")])
     assert targets == ["01-publish", "02-cursors"]
     for t in targets:
         assert f"<section class='lab-report-header' id='{t}'>" in lab
@@ -189,10 +194,12 @@ def test_report_opened_offline_shows_every_chart_and_requests_nothing(reports, o
     for report in (reports["single"], reports["lab"]):
         page, failed = open_offline(report)
         images = page.evaluate(
-            "Array.from(document.images).map(i => [i.src.slice(0, 22), i.complete, i.naturalWidth])")
+            "Array.from(document.images).map(i => [i.src.slice(0, 22), i.complete, i.naturalWidth])"
+        )
         assert len(images) >= 3
-        assert all(src == "data:image/png;base64," and done and width > 0
-                   for src, done, width in images), images
+        assert all(
+            src == "data:image/png;base64," and done and width > 0 for src, done, width in images
+        ), images
         assert failed == [], f"requests failed offline: {failed}"
         widget = page.locator(".lab-widget-snapshot").first.bounding_box()
         assert widget and widget["height"] > 20  # no blank area where the widget was

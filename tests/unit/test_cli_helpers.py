@@ -33,33 +33,62 @@ def config_dir(tmp_path) -> Path:
     (tmp_path / "key.pem").write_text(KEY)
     (tmp_path / "config").write_text(
         f"[LOCAL]\nuser={USER}\nfingerprint={FINGERPRINT}\nkey_file={tmp_path / 'key.pem'}\n"
-        f"tenancy={TENANCY}\nregion=us-ashburn-1\n")
+        f"tenancy={TENANCY}\nregion=us-ashburn-1\n"
+    )
     return tmp_path
 
 
 @pytest.fixture
 def local_lab(config_dir) -> Lab:
-    config = {"user": USER, "tenancy": TENANCY, "fingerprint": FINGERPRINT,
-              "key_file": str(config_dir / "key.pem"), "region": "us-ashburn-1"}
+    config = {
+        "user": USER,
+        "tenancy": TENANCY,
+        "fingerprint": FINGERPRINT,
+        "key_file": str(config_dir / "key.pem"),
+        "region": "us-ashburn-1",
+    }
     server = LocalServer("http://127.0.0.1:8123", config_dir, str(config_dir / "config"), "LOCAL")
     return Lab("local", config, None, server.url, TENANCY, "lab-stream", [], server)
 
 
 @pytest.fixture
 def oci_lab(config_dir) -> Lab:
-    config = {"user": USER, "tenancy": TENANCY, "fingerprint": FINGERPRINT,
-              "key_file": str(config_dir / "key.pem"), "region": "eu-frankfurt-1"}
-    settings = [Setting("config file", str(config_dir / "config"), "default"),
-                Setting("profile", "ADA", "$OCI_CLI_PROFILE"), Setting("auth", "api_key", "default")]
-    return Lab("oci", config, None, None, "ocid1.compartment.oc1..aaaaaaaalab", "lab-stream-ada", settings)
+    config = {
+        "user": USER,
+        "tenancy": TENANCY,
+        "fingerprint": FINGERPRINT,
+        "key_file": str(config_dir / "key.pem"),
+        "region": "eu-frankfurt-1",
+    }
+    settings = [
+        Setting("config file", str(config_dir / "config"), "default"),
+        Setting("profile", "ADA", "$OCI_CLI_PROFILE"),
+        Setting("auth", "api_key", "default"),
+    ]
+    return Lab(
+        "oci", config, None, None, "ocid1.compartment.oc1..aaaaaaaalab", "lab-stream-ada", settings
+    )
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
     """export_cli_env writes os.environ: let monkeypatch restore every variable it touches."""
-    for key in ("OCI_CLI_CONFIG_FILE", "OCI_CLI_PROFILE", "OCI_CLI_REGION", "OCI_CLI_AUTH", "COMPARTMENT_ID",
-                "STREAM_NAME", "STREAM_ID", "MESSAGES_ENDPOINT", "ADMIN_ENDPOINT", "OCI_CLI_ENDPOINT",
-                "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING", "SUPPRESS_LABEL_WARNING", "PATH", "LAB_OCI_CLI"):
+    for key in (
+        "OCI_CLI_CONFIG_FILE",
+        "OCI_CLI_PROFILE",
+        "OCI_CLI_REGION",
+        "OCI_CLI_AUTH",
+        "COMPARTMENT_ID",
+        "STREAM_NAME",
+        "STREAM_ID",
+        "MESSAGES_ENDPOINT",
+        "ADMIN_ENDPOINT",
+        "OCI_CLI_ENDPOINT",
+        "OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING",
+        "SUPPRESS_LABEL_WARNING",
+        "PATH",
+        "LAB_OCI_CLI",
+    ):
         monkeypatch.setenv(key, os.environ.get(key, ""))
         monkeypatch.delenv(key)
     monkeypatch.setenv("PATH", os.environ.get("PATH", "") or "/usr/bin:/bin")
@@ -74,16 +103,21 @@ def fake_cli(tmp_path: Path, stdout: str = "", stderr: str = "", code: int = 0) 
         f"#!{sys.executable}\nimport json, os, sys\n"
         f"open({str(tmp_path / 'argv.json')!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
         f"open({str(tmp_path / 'env.json')!r}, 'w').write(json.dumps(dict(os.environ)))\n"
-        f"sys.stdout.write({stdout!r}); sys.stderr.write({stderr!r}); sys.exit({code})\n")
+        f"sys.stdout.write({stdout!r}); sys.stderr.write({stderr!r}); sys.exit({code})\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return str(script)
 
 
 # -- the environment per target ----------------------------------------------------------------
 
+
 def test_local_env_points_both_planes_at_localoci(local_lab):
     env = cli.cli_env(local_lab, Stream())
-    assert env["OCI_CLI_CONFIG_FILE"] == local_lab.local.config_file and env["OCI_CLI_PROFILE"] == "LOCAL"
+    assert (
+        env["OCI_CLI_CONFIG_FILE"] == local_lab.local.config_file
+        and env["OCI_CLI_PROFILE"] == "LOCAL"
+    )
     assert env["ADMIN_ENDPOINT"] == "http://127.0.0.1:8123"
     assert env["MESSAGES_ENDPOINT"] == Stream.messages_endpoint and env["STREAM_ID"] == Stream.id
     assert env["COMPARTMENT_ID"] == TENANCY and env["STREAM_NAME"] == "lab-stream-ada"
@@ -111,6 +145,7 @@ def test_without_a_stream_there_is_no_stream_id(local_lab):
 
 # -- export_cli_env: sets os.environ, prints no secret -----------------------------------------
 
+
 @pytest.mark.parametrize("which", ["local_lab", "oci_lab"])
 def test_export_prints_no_secret(which, request, clean_env, capsys, config_dir):
     lab = request.getfixturevalue(which)
@@ -135,6 +170,7 @@ def test_export_puts_the_cli_on_path(local_lab, clean_env, tmp_path, capsys):
 
 
 # -- finding the CLI, and the note when it is missing ------------------------------------------
+
 
 def test_find_cli_prefers_the_one_next_to_python(clean_env, tmp_path):
     exe = fake_cli(tmp_path)
@@ -161,20 +197,35 @@ def test_lab_oci_cli_naming_nothing_means_missing(clean_env, capsys):
 
 # -- run_cli -----------------------------------------------------------------------------------
 
+
 def test_run_cli_expands_variables_adds_no_retry_and_parses_json(clean_env, tmp_path, capsys):
     import json
 
     clean_env.setenv("LAB_OCI_CLI", fake_cli(tmp_path, stdout='{"data": {"value": "c1"}}\n'))
     clean_env.setenv("STREAM_ID", "ocid1.stream.oc1..s")
     clean_env.setenv("OCI_CLI_ENDPOINT", "https://wrong.example")
-    out = cli.run_cli('oci streaming stream cursor create-cursor --stream-id "$STREAM_ID" --type LATEST')
+    out = cli.run_cli(
+        'oci streaming stream cursor create-cursor --stream-id "$STREAM_ID" --type LATEST'
+    )
     assert out == {"data": {"value": "c1"}}
     argv = json.loads((tmp_path / "argv.json").read_text())
-    assert argv == ["streaming", "stream", "cursor", "create-cursor", "--stream-id", "ocid1.stream.oc1..s",
-                    "--type", "LATEST", "--no-retry"]
+    assert argv == [
+        "streaming",
+        "stream",
+        "cursor",
+        "create-cursor",
+        "--stream-id",
+        "ocid1.stream.oc1..s",
+        "--type",
+        "LATEST",
+        "--no-retry",
+    ]
     assert "OCI_CLI_ENDPOINT" not in json.loads((tmp_path / "env.json").read_text())
     printed = capsys.readouterr().out
-    assert '$ oci streaming stream cursor create-cursor --stream-id "$STREAM_ID" --type LATEST --no-retry' in printed
+    assert (
+        '$ oci streaming stream cursor create-cursor --stream-id "$STREAM_ID" --type LATEST --no-retry'
+        in printed
+    )
     assert '"value": "c1"' in printed
 
 
@@ -187,15 +238,21 @@ def test_run_cli_retry_true_keeps_the_clis_retries(clean_env, tmp_path):
 
 
 def test_run_cli_prints_a_service_error_in_one_line_and_returns_none(clean_env, tmp_path, capsys):
-    err = ('ServiceError:\n{\n    "code": "InvalidParameter",\n    "message": "offset 9 is outside the range.",\n'
-           '    "status": 400\n}\n')
+    err = (
+        'ServiceError:\n{\n    "code": "InvalidParameter",\n    "message": "offset 9 is outside the range.",\n'
+        '    "status": 400\n}\n'
+    )
     clean_env.setenv("LAB_OCI_CLI", fake_cli(tmp_path, stderr=err, code=1))
     assert cli.run_cli("oci streaming stream cursor create-cursor --offset 9", echo=False) is None
-    assert capsys.readouterr().out == "❌ HTTP 400 InvalidParameter: offset 9 is outside the range.\n"
+    assert (
+        capsys.readouterr().out == "❌ HTTP 400 InvalidParameter: offset 9 is outside the range.\n"
+    )
 
 
 def test_run_cli_redacts_what_the_cli_printed(clean_env, tmp_path, capsys):
-    clean_env.setenv("LAB_OCI_CLI", fake_cli(tmp_path, stdout=f'{{"data": {{"compartment-id": "{TENANCY}"}}}}'))
+    clean_env.setenv(
+        "LAB_OCI_CLI", fake_cli(tmp_path, stdout=f'{{"data": {{"compartment-id": "{TENANCY}"}}}}')
+    )
     out = cli.run_cli("oci streaming admin stream list")
     assert out["data"]["compartment-id"] == TENANCY, "the returned value is usable"
     assert TENANCY not in capsys.readouterr().out
@@ -215,29 +272,46 @@ def test_run_cli_refuses_other_programs():
 
 # -- splitting and paste-ready lines -----------------------------------------------------------
 
-@pytest.mark.parametrize(("command", "argv"), [
-    ('oci a "$X"', ["oci", "a", "two words"]),
-    ("oci a $X", ["oci", "a", "two words"]),
-    ("oci a '$X'", ["oci", "a", "$X"]),
-    ('oci a "${X}-y"', ["oci", "a", "two words-y"]),
-    ('oci a --endpoint "$EMPTY" --b', ["oci", "a", "--endpoint", "", "--b"]),
-    ('oci a "$UNSET"', ["oci", "a", ""]),
-    ("""oci m --messages '[{"key":"a2V5","value":"dg=="}]'""", ["oci", "m", "--messages", '[{"key":"a2V5","value":"dg=="}]']),
-    ("oci a \\\n    --b 1", ["oci", "a", "--b", "1"]),
-    ('oci a "$Q"', ["oci", "a", 'say "hi" \\o/']),
-])
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ('oci a "$X"', ["oci", "a", "two words"]),
+        ("oci a $X", ["oci", "a", "two words"]),
+        ("oci a '$X'", ["oci", "a", "$X"]),
+        ('oci a "${X}-y"', ["oci", "a", "two words-y"]),
+        ('oci a --endpoint "$EMPTY" --b', ["oci", "a", "--endpoint", "", "--b"]),
+        ('oci a "$UNSET"', ["oci", "a", ""]),
+        (
+            """oci m --messages '[{"key":"a2V5","value":"dg=="}]'""",
+            ["oci", "m", "--messages", '[{"key":"a2V5","value":"dg=="}]'],
+        ),
+        ("oci a \\\n    --b 1", ["oci", "a", "--b", "1"]),
+        ('oci a "$Q"', ["oci", "a", 'say "hi" \\o/']),
+    ],
+)
 def test_split_command_expands_like_a_shell(command, argv):
     env = {"X": "two words", "EMPTY": "", "Q": 'say "hi" \\o/'}
     assert cli.split_command(command, env) == argv
 
 
 def test_cli_command_is_self_contained(local_lab, clean_env):
-    line = cli.cli_command('oci streaming admin stream get --stream-id "$STREAM_ID" --endpoint "$ADMIN_ENDPOINT"',
-                           local_lab, Stream())
-    assert line == (f"oci --config-file {local_lab.local.config_file} --profile LOCAL streaming admin stream get "
-                    f"--stream-id {Stream.id} --endpoint http://127.0.0.1:8123")
+    line = cli.cli_command(
+        'oci streaming admin stream get --stream-id "$STREAM_ID" --endpoint "$ADMIN_ENDPOINT"',
+        local_lab,
+        Stream(),
+    )
+    assert line == (
+        f"oci --config-file {local_lab.local.config_file} --profile LOCAL streaming admin stream get "
+        f"--stream-id {Stream.id} --endpoint http://127.0.0.1:8123"
+    )
 
 
 def test_cli_command_on_oci_keeps_an_empty_admin_endpoint(oci_lab, clean_env):
-    line = cli.cli_command('oci streaming admin stream list -c "$COMPARTMENT_ID" --endpoint "$ADMIN_ENDPOINT"', oci_lab)
-    assert line.endswith("-c ocid1.compartment.oc1..aaaaaaaalab --endpoint ''") and "--profile ADA" in line
+    line = cli.cli_command(
+        'oci streaming admin stream list -c "$COMPARTMENT_ID" --endpoint "$ADMIN_ENDPOINT"', oci_lab
+    )
+    assert (
+        line.endswith("-c ocid1.compartment.oc1..aaaaaaaalab --endpoint ''")
+        and "--profile ADA" in line
+    )

@@ -31,7 +31,9 @@ def _norm(name: str) -> str:
 
 def _own_packages() -> set[str]:
     """This project's own top-level packages (``[tool.setuptools.packages.find]``): not third party."""
-    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
     return {pattern.rstrip("*").rstrip(".") for pattern in include}
 
 
@@ -41,9 +43,13 @@ def _third_party_imports() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in PKG.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
-                     else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                else []
+            )
             for name in names:
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names and top not in own:
@@ -66,7 +72,12 @@ def test_the_runtime_imports_are_runtime_dependencies():
     """Only the PDF printer (playwright, optional, its absence named in the error) may come from an extra."""
     declared = _declared()
     dists = packages_distributions()
-    from_extras = sorted(module for module in _third_party_imports()
-                         if all(declared.get(_norm(d), "dependencies") != "dependencies"
-                                for d in dists.get(module, [module])))
+    from_extras = sorted(
+        module
+        for module in _third_party_imports()
+        if all(
+            declared.get(_norm(d), "dependencies") != "dependencies"
+            for d in dists.get(module, [module])
+        )
+    )
     assert from_extras == ["playwright"]

@@ -38,7 +38,9 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
-def _resolve(module: str, path: Path, node: ast.ImportFrom | ast.Import, modules: dict[str, Path]) -> list[str]:
+def _resolve(
+    module: str, path: Path, node: ast.ImportFrom | ast.Import, modules: dict[str, Path]
+) -> list[str]:
     """The modules one import statement loads (a name imported from a package that is a
     submodule counts as that submodule)."""
     if isinstance(node, ast.Import):
@@ -67,7 +69,9 @@ def _imports(module: str, modules: dict[str, Path]) -> set[str]:
 
 
 def _internal(module: str, modules: dict[str, Path]) -> set[str]:
-    return {m for m in _imports(module, modules) if m == "labhelpers" or m.startswith("labhelpers.")}
+    return {
+        m for m in _imports(module, modules) if m == "labhelpers" or m.startswith("labhelpers.")
+    }
 
 
 def _layer_map(package: str) -> dict[str, set[str]]:
@@ -77,14 +81,16 @@ def _layer_map(package: str) -> dict[str, set[str]]:
         m = MAP_LINE.match(line)
         if m:
             allowed = m.group(2).strip()
-            rules[m.group(1)] = set() if allowed == "(nothing)" else {a.strip() for a in allowed.split(",")}
+            rules[m.group(1)] = (
+                set() if allowed == "(nothing)" else {a.strip() for a in allowed.split(",")}
+            )
     assert rules, f"{package}'s docstring has no module map"
     return rules
 
 
 def _node(module: str, package: str) -> str:
     """``labhelpers.report.page`` seen from ``labhelpers`` is ``report``; from ``labhelpers.report``, ``page``."""
-    return module[len(package) + 1:].split(".")[0]
+    return module[len(package) + 1 :].split(".")[0]
 
 
 MAPPED = ["labhelpers", "labhelpers.report"]
@@ -101,12 +107,16 @@ def layer_violations(package: str, modules: dict[str, Path]) -> list[str]:
         me = _node(module, package)
         for target in _internal(module, modules):
             if target == package:
-                bad.append(f"{module} imports the package {package} itself (import the module instead)")
+                bad.append(
+                    f"{module} imports the package {package} itself (import the module instead)"
+                )
             elif target.startswith(package + "."):
                 other = _node(target, package)
                 if other != me and other not in rules.get(me, set()):
-                    bad.append(f"{module} imports {target}, which {me!r} may not import "
-                               f"(allowed: {sorted(rules.get(me, set()))})")
+                    bad.append(
+                        f"{module} imports {target}, which {me!r} may not import "
+                        f"(allowed: {sorted(rules.get(me, set()))})"
+                    )
     return bad
 
 
@@ -124,7 +134,7 @@ def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
         state[m] = "open"
         for t in sorted(graph[m]):
             if state.get(t) == "open":
-                cycles.append(stack[stack.index(t):] + [t])
+                cycles.append(stack[stack.index(t) :] + [t])
             elif t not in state:
                 visit(t, stack + [t])
         state[m] = "done"
@@ -139,10 +149,16 @@ def import_cycles(modules: dict[str, Path]) -> list[list[str]]:
 def test_every_module_is_in_its_packages_map(package):
     rules = _layer_map(package)
     children = {_node(m, package) for m in MODULES if m.startswith(package + ".")}
-    assert children - set(rules) == set(), f"add {sorted(children - set(rules))} to {package}'s module map"
-    assert set(rules) - children == set(), f"{package}'s map names modules that do not exist: {sorted(set(rules) - children)}"
+    assert children - set(rules) == set(), (
+        f"add {sorted(children - set(rules))} to {package}'s module map"
+    )
+    assert set(rules) - children == set(), (
+        f"{package}'s map names modules that do not exist: {sorted(set(rules) - children)}"
+    )
     named = set().union(*rules.values())
-    assert named <= set(rules), f"{package}'s map allows imports of unknown modules {sorted(named - set(rules))}"
+    assert named <= set(rules), (
+        f"{package}'s map allows imports of unknown modules {sorted(named - set(rules))}"
+    )
 
 
 @pytest.mark.parametrize("package", MAPPED)
@@ -155,22 +171,37 @@ def test_there_is_no_import_cycle_inside_labhelpers():
 
 
 def test_labhelpers_never_imports_localoci():
-    found = {m: sorted(t for t in _imports(m, MODULES) if t == "localoci" or t.startswith("localoci."))
-             for m in MODULES}
+    found = {
+        m: sorted(t for t in _imports(m, MODULES) if t == "localoci" or t.startswith("localoci."))
+        for m in MODULES
+    }
     for d in FUNCTION_DIRS:  # nor does the function it ships
         for path in d.rglob("*.py"):
-            found[str(path)] = [t for t in _imports(str(path), {str(path): path})
-                                if t == "localoci" or t.startswith("localoci.")]
+            found[str(path)] = [
+                t
+                for t in _imports(str(path), {str(path): path})
+                if t == "localoci" or t.startswith("localoci.")
+            ]
     assert {m: t for m, t in found.items() if t} == {}
 
 
 def test_the_checks_find_a_planted_upward_import_and_a_planted_cycle(tmp_path):
     (tmp_path / "encoding.py").write_text("from .consume import consume\n")
-    (tmp_path / "consume.py").write_text("def f():\n    from .encoding import b64encode  # lazy counts too\n")
-    planted = {**MODULES, "labhelpers.encoding": tmp_path / "encoding.py",
-               "labhelpers.consume": tmp_path / "consume.py"}
-    assert any("labhelpers.encoding imports labhelpers.consume" in v for v in layer_violations("labhelpers", planted))
-    assert ["labhelpers.consume", "labhelpers.encoding", "labhelpers.consume"] in import_cycles(planted)
+    (tmp_path / "consume.py").write_text(
+        "def f():\n    from .encoding import b64encode  # lazy counts too\n"
+    )
+    planted = {
+        **MODULES,
+        "labhelpers.encoding": tmp_path / "encoding.py",
+        "labhelpers.consume": tmp_path / "consume.py",
+    }
+    assert any(
+        "labhelpers.encoding imports labhelpers.consume" in v
+        for v in layer_violations("labhelpers", planted)
+    )
+    assert ["labhelpers.consume", "labhelpers.encoding", "labhelpers.consume"] in import_cycles(
+        planted
+    )
 
 
 # -- one exception root ---------------------------------------------------------------------------
@@ -196,7 +227,7 @@ def test_every_labhelpers_exception_is_a_lab_error(exc):
 
 def test_the_docstring_tree_names_every_exception_and_nothing_else():
     doc = labhelpers.__doc__
-    tree = doc[doc.index("Exceptions (each message names the fix)::"):]
+    tree = doc[doc.index("Exceptions (each message names the fix)::") :]
     named = set(re.findall(r"^\s+(?:[│├└─ ]+)?([A-Z]\w+)\s{2,}", tree, re.M))
     defined = {c.__name__ for c in _exception_classes()}
     assert named == defined
@@ -206,8 +237,16 @@ def test_exceptions_keep_the_builtin_bases_callers_catch():
     from labhelpers import errors
 
     assert issubclass(errors.DecodeError, ValueError)
-    for name in ("LabConfigError", "StreamError", "PublishError", "ConsumeError", "GatewaySetupError",
-                 "ReportError", "NotebookNotFound", "ChromiumNotFound"):
+    for name in (
+        "LabConfigError",
+        "StreamError",
+        "PublishError",
+        "ConsumeError",
+        "GatewaySetupError",
+        "ReportError",
+        "NotebookNotFound",
+        "ChromiumNotFound",
+    ):
         assert issubclass(getattr(errors, name), RuntimeError), name
 
 
@@ -223,4 +262,6 @@ def test_a_module_over_400_lines_says_at_its_top_why():
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         if lines > LONG and "Why one long module" not in doc:
             unexplained.append(f"{module}: {lines} lines")
-    assert not unexplained, "split these, or say in the docstring 'Why one long module ...': " + ", ".join(unexplained)
+    assert not unexplained, (
+        "split these, or say in the docstring 'Why one long module ...': " + ", ".join(unexplained)
+    )

@@ -17,14 +17,28 @@ COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaaexamplecompartmentxyz7"
 FINGERPRINT = "20:3b:97:13:55:1c:5b:0d:d3:37:d8:50:4e:c5:3a:34"
 PEM_BODY = "MIIEowIBAAKCAQEAx1Yexamplekeymaterial+/abc==\nQWxhZGRpbjpvcGVuIHNlc2FtZQ==\n"
 PEM = f"-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}-----END RSA PRIVATE KEY-----"
-JWT = ("eyJraWQiOiJhc3dfb2MxXzIwMjMiLCJhbGciOiJSUzI1NiJ9."
-       "eyJzdWIiOiJvY2lkMS51c2VyIiwiaXNzIjoiYXV0aFNlcnZpY2Uub3JhY2xlLmNvbSJ9."
-       "c2lnbmF0dXJlLWJ5dGVzLWhlcmUtZm9yLXRoZS10ZXN0")
+JWT = (
+    "eyJraWQiOiJhc3dfb2MxXzIwMjMiLCJhbGciOiJSUzI1NiJ9."
+    "eyJzdWIiOiJvY2lkMS51c2VyIiwiaXNzIjoiYXV0aFNlcnZpY2Uub3JhY2xlLmNvbSJ9."
+    "c2lnbmF0dXJlLWJ5dGVzLWhlcmUtZm9yLXRoZS10ZXN0"
+)
 
 
 def secrets_in(text: str) -> list[str]:
-    found = [s for s in (USER, TENANCY, FINGERPRINT, "MIIEowIBAAKCAQEA", JWT[:20], "hunter2",
-                         "oci_api_key.pem", "s3cr3t-Auth(Tok)en") if s in text]
+    found = [
+        s
+        for s in (
+            USER,
+            TENANCY,
+            FINGERPRINT,
+            "MIIEowIBAAKCAQEA",
+            JWT[:20],
+            "hunter2",
+            "oci_api_key.pem",
+            "s3cr3t-Auth(Tok)en",
+        )
+        if s in text
+    ]
     return found
 
 
@@ -50,37 +64,47 @@ def test_pem_block_is_removed_raw_escaped_and_truncated():
     assert "MIIE" not in redact(escaped)
     truncated = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nMIIE"
     assert "MIIEvQ" not in redact(truncated)
-    encrypted = ("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0w\n"
-                 "-----END ENCRYPTED PRIVATE KEY-----")
+    encrypted = (
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0w\n"
+        "-----END ENCRYPTED PRIVATE KEY-----"
+    )
     assert redact(encrypted) == "[REDACTED:private-key]"
 
 
 def test_public_keys_and_certificates_stay():
-    pub = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"
+    pub = (
+        "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"
+    )
     assert redact(pub) == pub
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("key_file=/home/me/.oci/oci_api_key.pem", "key_file=[REDACTED:key-path]"),
-    ("key_file = ~/My Keys/oci_api_key.pem", "key_file = [REDACTED:key-path]"),
-    ("{'key_file': '/root/.oci/oci_api_key.pem'}", "{'key_file': '[REDACTED:key-path]'}"),
-    ('"key_file": "C:\\\\Users\\\\me\\\\.oci\\\\k.pem"', '"key_file": "[REDACTED:key-path]"'),
-    ("loaded /tmp/lab/oci_api_key.pem ok", "loaded [REDACTED:key-path] ok"),
-    ("C:\\Users\\me\\.oci\\oci_api_key.pem", "[REDACTED:key-path]"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("key_file=/home/me/.oci/oci_api_key.pem", "key_file=[REDACTED:key-path]"),
+        ("key_file = ~/My Keys/oci_api_key.pem", "key_file = [REDACTED:key-path]"),
+        ("{'key_file': '/root/.oci/oci_api_key.pem'}", "{'key_file': '[REDACTED:key-path]'}"),
+        ('"key_file": "C:\\\\Users\\\\me\\\\.oci\\\\k.pem"', '"key_file": "[REDACTED:key-path]"'),
+        ("loaded /tmp/lab/oci_api_key.pem ok", "loaded [REDACTED:key-path] ok"),
+        ("C:\\Users\\me\\.oci\\oci_api_key.pem", "[REDACTED:key-path]"),
+    ],
+)
 def test_private_key_paths_are_removed(line, expected):
     assert redact(line) == expected
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("pass_phrase=hunter2", "pass_phrase=[REDACTED]"),
-    ("pass_phrase = hunter2 with spaces", "pass_phrase = [REDACTED]"),
-    ("{'pass_phrase': 'hunter2'}", "{'pass_phrase': '[REDACTED]'}"),
-    ('{"authToken": "s3cr3t-Auth(Tok)en"}', '{"authToken": "[REDACTED]"}'),
-    ("auth_token='s3cr3t-Auth(Tok)en'", "auth_token='[REDACTED]'"),
-    ("sasl.password=s3cr3t", "sasl.password=[REDACTED]"),
-    ("Authorization: Bearer abc.def-ghi", "Authorization: Bearer [REDACTED]"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("pass_phrase=hunter2", "pass_phrase=[REDACTED]"),
+        ("pass_phrase = hunter2 with spaces", "pass_phrase = [REDACTED]"),
+        ("{'pass_phrase': 'hunter2'}", "{'pass_phrase': '[REDACTED]'}"),
+        ('{"authToken": "s3cr3t-Auth(Tok)en"}', '{"authToken": "[REDACTED]"}'),
+        ("auth_token='s3cr3t-Auth(Tok)en'", "auth_token='[REDACTED]'"),
+        ("sasl.password=s3cr3t", "sasl.password=[REDACTED]"),
+        ("Authorization: Bearer abc.def-ghi", "Authorization: Bearer [REDACTED]"),
+    ],
+)
 def test_config_secrets_and_tokens_are_removed(line, expected):
     assert redact(line) == expected
 
@@ -92,9 +116,11 @@ def test_jwt_and_session_key_id_are_removed():
 
 
 def test_signature_header_loses_key_id_and_signature_but_keeps_its_shape():
-    header = (f'Signature version="1",keyId="{TENANCY}/{USER}/{FINGERPRINT}",'
-              'algorithm="rsa-sha256",headers="date (request-target) host",'
-              'signature="Zm9vYmFyYmF6cXV4+/=="')
+    header = (
+        f'Signature version="1",keyId="{TENANCY}/{USER}/{FINGERPRINT}",'
+        'algorithm="rsa-sha256",headers="date (request-target) host",'
+        'signature="Zm9vYmFyYmF6cXV4+/=="'
+    )
     out = redact("authorization: " + header)
     assert 'keyId="[REDACTED]"' in out and 'signature="[REDACTED]"' in out
     assert 'algorithm="rsa-sha256"' in out and 'headers="date (request-target) host"' in out
@@ -130,14 +156,21 @@ def test_ansi_coloured_traceback_cannot_hide_a_secret():
     out = redact(line)
     assert "secret_key" not in out
     coloured = f"\x1b[0;31mValueError\x1b[0m: bad user {USER}"
-    assert redact(coloured) == f"\x1b[0;31mValueError\x1b[0m: bad user ocid1.user.oc1..{REDACTED}a1b2"
+    assert (
+        redact(coloured) == f"\x1b[0;31mValueError\x1b[0m: bad user ocid1.user.oc1..{REDACTED}a1b2"
+    )
 
 
 def test_ordinary_text_is_unchanged():
-    for text in ["", "published 10 messages to partition 0 at offset 41",
-                 "cursor type TRIM_HORIZON, opc-next-cursor followed",
-                 "def f(x):\n    return x.split(':')\n", "12:34:56 elapsed",
-                 "labhelpers.connect.get_or_create_stream", "the key is 'k1' and value 'v'"]:
+    for text in [
+        "",
+        "published 10 messages to partition 0 at offset 41",
+        "cursor type TRIM_HORIZON, opc-next-cursor followed",
+        "def f(x):\n    return x.split(':')\n",
+        "12:34:56 elapsed",
+        "labhelpers.connect.get_or_create_stream",
+        "the key is 'k1' and value 'v'",
+    ]:
         assert redact(text) == text
 
 
@@ -154,15 +187,33 @@ def test_secrets_inside_any_text_are_removed(noise):
 
 
 def test_secret_keys_by_name():
-    assert all(map(is_secret_key, ["pass_phrase", "passphrase", "key_file", "authToken",
-                                   "session_token", "security_token_file", "password"]))
+    assert all(
+        map(
+            is_secret_key,
+            [
+                "pass_phrase",
+                "passphrase",
+                "key_file",
+                "authToken",
+                "session_token",
+                "security_token_file",
+                "password",
+            ],
+        )
+    )
     assert not any(map(is_secret_key, ["stream_id", "tokenizer", "partitions", "key"]))
 
 
 def test_redact_json_replaces_values_under_secret_keys_whatever_they_look_like():
-    state = {"state": {"m1": {"model_name": "TextModel",
-                              "state": {"value": f"user {USER}", "description": "Token"}},
-                       "m2": {"state": {"password": "plain words", "auth_token": "x"}}}}
+    state = {
+        "state": {
+            "m1": {
+                "model_name": "TextModel",
+                "state": {"value": f"user {USER}", "description": "Token"},
+            },
+            "m2": {"state": {"password": "plain words", "auth_token": "x"}},
+        }
+    }
     out = redact_json(state)
     assert out["state"]["m1"]["state"]["value"] == "user ocid1.user.oc1..[REDACTED]a1b2"
     assert out["state"]["m2"]["state"] == {"password": REDACTED, "auth_token": REDACTED}
@@ -172,21 +223,41 @@ def test_redact_json_replaces_values_under_secret_keys_whatever_they_look_like()
 def test_redact_notebook_covers_sources_outputs_metadata_and_leaves_images_alone():
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
     nb = {
-        "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {
-            "state": {"a": {"state": {"value": FINGERPRINT}}}}}},
+        "metadata": {
+            "widgets": {
+                "application/vnd.jupyter.widget-state+json": {
+                    "state": {"a": {"state": {"value": FINGERPRINT}}}
+                }
+            }
+        },
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": f"my user is {USER}"},
-            {"cell_type": "code", "metadata": {"tags": [TENANCY]}, "execution_count": 1,
-             "source": ["cfg = load()\n", "print(cfg)"],
-             "outputs": [
-                 {"output_type": "stream", "name": "stdout", "text": ["pass_phrase=hunter2\n"]},
-                 {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                  "data": {"text/html": f"<b>{JWT}</b>", "text/plain": f"'{JWT}'",
-                           "image/png": png,
-                           "application/json": {"user": USER, "fingerprint": FINGERPRINT}}},
-                 {"output_type": "error", "ename": "ValueError", "evalue": f"no {USER}",
-                  "traceback": [f"ValueError: no {USER}", PEM]},
-             ]},
+            {
+                "cell_type": "code",
+                "metadata": {"tags": [TENANCY]},
+                "execution_count": 1,
+                "source": ["cfg = load()\n", "print(cfg)"],
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": ["pass_phrase=hunter2\n"]},
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {
+                            "text/html": f"<b>{JWT}</b>",
+                            "text/plain": f"'{JWT}'",
+                            "image/png": png,
+                            "application/json": {"user": USER, "fingerprint": FINGERPRINT},
+                        },
+                    },
+                    {
+                        "output_type": "error",
+                        "ename": "ValueError",
+                        "evalue": f"no {USER}",
+                        "traceback": [f"ValueError: no {USER}", PEM],
+                    },
+                ],
+            },
         ],
     }
     out = redact_notebook(nb)

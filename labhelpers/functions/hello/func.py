@@ -37,6 +37,9 @@ import json
 import oci
 from fdk import response
 
+# timezone.utc, not datetime.UTC (3.11+): the function also runs on older Python images on OCI.
+UTC = datetime.timezone.utc  # noqa: UP017
+
 MAX_NAME = 200
 _cache: dict = {}  # warm between invocations of the same container: signer, clients, endpoint
 
@@ -119,8 +122,10 @@ def publish(cfg, stream_id, key, event):
 def _json(ctx, status, body):
     body = {"status": status, **body}
     return response.Response(
-        ctx, response_data=json.dumps(body),
-        headers={"Content-Type": "application/json"}, status_code=status,
+        ctx,
+        response_data=json.dumps(body),
+        headers={"Content-Type": "application/json"},
+        status_code=status,
     )
 
 
@@ -132,16 +137,20 @@ def handler(ctx, data: "io.BytesIO | None" = None):  # quoted: older Fn images r
     cfg = ctx.Config()
     stream_id = cfg.get("STREAM_OCID")
     if not stream_id:
-        return _json(ctx, 500, {
-            "error": "misconfigured",
-            "message": "STREAM_OCID is not set: fn config function <app> hello STREAM_OCID <stream ocid>",
-        })
+        return _json(
+            ctx,
+            500,
+            {
+                "error": "misconfigured",
+                "message": "STREAM_OCID is not set: fn config function <app> hello STREAM_OCID <stream ocid>",
+            },
+        )
     greeting = f"Hello, {name}!"
     event = {
         "event": "hello.invoked",
         "name": name,
         "greeting": greeting,
-        "invokedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),  # noqa: UP017 - runs on older Fn images too
+        "invokedAt": datetime.datetime.now(UTC).isoformat(timespec="milliseconds"),
         "callId": ctx.CallID(),
         "function": ctx.FnName(),
         "functionId": ctx.FnID(),
@@ -152,16 +161,24 @@ def handler(ctx, data: "io.BytesIO | None" = None):  # quoted: older Fn images r
     try:
         partition, offset = publish(cfg, stream_id, name, event)
     except RuntimeError as exc:
-        return _json(ctx, 503, {
-            "error": "publish_failed",
-            "message": "the event could not be published to the stream",
-            "reason": str(exc),
-        })
-    return _json(ctx, 200, {
-        "greeting": greeting,
-        "name": name,
-        "stream": stream_id,
-        "partition": partition,
-        "offset": offset,
-        "callId": ctx.CallID(),
-    })
+        return _json(
+            ctx,
+            503,
+            {
+                "error": "publish_failed",
+                "message": "the event could not be published to the stream",
+                "reason": str(exc),
+            },
+        )
+    return _json(
+        ctx,
+        200,
+        {
+            "greeting": greeting,
+            "name": name,
+            "stream": stream_id,
+            "partition": partition,
+            "offset": offset,
+            "callId": ctx.CallID(),
+        },
+    )

@@ -30,7 +30,9 @@ def get_config(body: dict) -> dict | None:
     if cfg is None:
         return None
     if not isinstance(cfg, dict):
-        raise errors.invalid_parameter("'config' must be a JSON object of string keys and string values.")
+        raise errors.invalid_parameter(
+            "'config' must be a JSON object of string keys and string values."
+        )
     size = 0
     for k, v in cfg.items():
         if not _ENV_NAME.match(k):
@@ -49,7 +51,9 @@ def get_image(body: dict, required: bool) -> str | None:
     src = body.get("sourceDetails")
     if src is not None:
         if not isinstance(src, dict):
-            raise errors.invalid_parameter("'sourceDetails' must be an object like {\"sourceType\": \"CONTAINER_IMAGE\", \"image\": ...}.")
+            raise errors.invalid_parameter(
+                '\'sourceDetails\' must be an object like {"sourceType": "CONTAINER_IMAGE", "image": ...}.'
+            )
         if src.get("sourceType", "CONTAINER_IMAGE") != "CONTAINER_IMAGE":
             raise errors.invalid_parameter(
                 f"sourceType {src.get('sourceType')!r} is not supported by localoci; use CONTAINER_IMAGE "

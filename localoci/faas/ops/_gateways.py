@@ -27,5 +27,7 @@ def ready_at(fx: Faas) -> int:
 
 def path_prefix(value: object) -> str:
     if not isinstance(value, str) or not _PREFIX.match(value):
-        raise errors.invalid_parameter(f"'pathPrefix' must look like /v1 (a leading '/', no trailing '/'); got {value!r}.")
+        raise errors.invalid_parameter(
+            f"'pathPrefix' must look like /v1 (a leading '/', no trailing '/'); got {value!r}."
+        )
     return value

@@ -20,19 +20,25 @@ def filter_and_sort(items: list[Resource], query: dict) -> list[Resource]:
         items = [r for r in items if r.id == query["id"]]
     if query.get("lifecycleState"):
         items = [r for r in items if r.state == query["lifecycleState"]]
-    key = {"timeCreated": lambda r: r.time_created, "id": lambda r: r.id}.get(query.get("sortBy"), lambda r: r.name)
+    key = {"timeCreated": lambda r: r.time_created, "id": lambda r: r.id}.get(
+        query.get("sortBy"), lambda r: r.name
+    )
     return sorted(items, key=key, reverse=query.get("sortOrder") == "DESC")
 
 
-def page(items: list, query: dict, default_limit: int = 10, max_limit: int = 50) -> tuple[list, str | None]:
+def page(
+    items: list, query: dict, default_limit: int = 10, max_limit: int = 50
+) -> tuple[list, str | None]:
     """One page of ``items`` and the token of the next one (None: the last page)."""
     limit = query_int(query, "limit", 1, max_limit, default_limit)
     token = query.get("page")
     start = 0
     if token:
         if not token.isdigit():
-            raise errors.invalid_parameter("'page' must be a value from a previous opc-next-page header.")
+            raise errors.invalid_parameter(
+                "'page' must be a value from a previous opc-next-page header."
+            )
         start = int(token)
-    chunk = items[start:start + limit]
+    chunk = items[start : start + limit]
     nxt = str(start + limit) if start + limit < len(items) else None
     return chunk, nxt

@@ -33,7 +33,11 @@ def create_application(fx: Faas, body: object) -> dict:
     now = fx.now()
     with fx.tx():
         if any(a.name == name for a in fx.store.list("application", compartment_id=compartment)):
-            raise errors.conflict(f"An application named {name!r} already exists in this compartment.")
-        app = Resource(new_ocid("fnapp"), "application", compartment, None, name, "ACTIVE", now, now, now, doc)
+            raise errors.conflict(
+                f"An application named {name!r} already exists in this compartment."
+            )
+        app = Resource(
+            new_ocid("fnapp"), "application", compartment, None, name, "ACTIVE", now, now, now, doc
+        )
         fx.store.insert(app)
     return models.application(app)

@@ -28,16 +28,29 @@ def create_deployment(fx: Faas, body: object) -> Created:
     spec = validate_specification(fx, body.get("specification"))
     name = get_str(body, "displayName") or f"deployment{fx.now()}"
     doc = {
-        "pathPrefix": prefix, "specification": spec,
+        "pathPrefix": prefix,
+        "specification": spec,
         "freeformTags": get_tags(body, "freeformTags") or {},
         "definedTags": get_tags(body, "definedTags") or {},
     }
     now = fx.now()
-    dep = Resource(new_ocid("apideployment"), "deployment", compartment, gw.id, name, "CREATING", now, now,
-                   ready_at(fx), doc)
+    dep = Resource(
+        new_ocid("apideployment"),
+        "deployment",
+        compartment,
+        gw.id,
+        name,
+        "CREATING",
+        now,
+        now,
+        ready_at(fx),
+        doc,
+    )
     with fx.tx():
         if any(d.doc["pathPrefix"] == prefix for d in fx.store.list("deployment", parent_id=gw.id)):
-            raise errors.conflict(f"Gateway {gw.name} already has a deployment at {prefix}; choose another pathPrefix.")
+            raise errors.conflict(
+                f"Gateway {gw.name} already has a deployment at {prefix}; choose another pathPrefix."
+            )
         fx.store.insert(dep)
         wr = fx.work_request("CREATE_DEPLOYMENT", dep, "CREATED")
     dep = fx.settle(dep)

@@ -31,7 +31,9 @@ def create_function(fx: Faas, body: object) -> dict:
     doc = {
         "image": image,
         "imageDigest": "sha256:" + uuid.uuid4().hex + uuid.uuid4().hex,
-        "sourceDir": str(source), "entry": entry, "handler": handler,
+        "sourceDir": str(source),
+        "entry": entry,
+        "handler": handler,
         "memoryInMBs": get_int(body, "memoryInMBs", 128, 3072, default=256),
         "timeoutInSeconds": get_int(body, "timeoutInSeconds", 5, 300, default=30),
         "detachedModeTimeoutInSeconds": get_int(body, "detachedModeTimeoutInSeconds", 5, 3600),
@@ -42,7 +44,20 @@ def create_function(fx: Faas, body: object) -> dict:
     now = fx.now()
     with fx.tx():
         if any(f.name == name for f in fx.store.list("function", parent_id=app.id)):
-            raise errors.conflict(f"A function named {name!r} already exists in application {app.name}.")
-        fn = Resource(new_ocid("fnfunc"), "function", app.compartment_id, app.id, name, "ACTIVE", now, now, now, doc)
+            raise errors.conflict(
+                f"A function named {name!r} already exists in application {app.name}."
+            )
+        fn = Resource(
+            new_ocid("fnfunc"),
+            "function",
+            app.compartment_id,
+            app.id,
+            name,
+            "ACTIVE",
+            now,
+            now,
+            now,
+            doc,
+        )
         fx.store.insert(fn)
     return models.function(fn, fx.base_url)

@@ -32,7 +32,18 @@ def create_gateway(fx: Faas, body: object) -> Created:
         "definedTags": get_tags(body, "definedTags") or {},
     }
     now = fx.now()
-    gw = Resource(new_ocid("apigateway"), "gateway", compartment, None, name, "CREATING", now, now, ready_at(fx), doc)
+    gw = Resource(
+        new_ocid("apigateway"),
+        "gateway",
+        compartment,
+        None,
+        name,
+        "CREATING",
+        now,
+        now,
+        ready_at(fx),
+        doc,
+    )
     with fx.tx():
         fx.store.insert(gw)
         wr = fx.work_request("CREATE_GATEWAY", gw, "CREATED")

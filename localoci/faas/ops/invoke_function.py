@@ -36,8 +36,16 @@ class Invoked:
     accepted: bool = False
 
 
-async def invoke_function(fx: Faas, fn_id: str, body: bytes, *, content_type: str | None,
-                          fn_headers: dict[str, str], caller: str | None, dry_run: bool = False) -> Invoked:
+async def invoke_function(
+    fx: Faas,
+    fn_id: str,
+    body: bytes,
+    *,
+    content_type: str | None,
+    fn_headers: dict[str, str],
+    caller: str | None,
+    dry_run: bool = False,
+) -> Invoked:
     """``fn_headers``: the caller's ``fn-*`` headers (lower-case names); ``caller``: the
     principal that signed the call (``<tenancy>/<user>/<fingerprint>`` or a token subject)."""
     fn = fx.get("function", fn_id, "function")
@@ -54,7 +62,9 @@ async def invoke_function(fx: Faas, fn_id: str, body: bytes, *, content_type: st
         return Invoked(accepted=True)
     result = await fx.runtime.invoke(fn, app, body, headers)
     if result.status == 502:
-        raise errors.function_failed(fn.name, result.body.decode("utf-8", "replace")[:2000] or "no detail")
+        raise errors.function_failed(
+            fn.name, result.body.decode("utf-8", "replace")[:2000] or "no detail"
+        )
     if result.status == 504:
         raise errors.function_timeout(fn.name, float(fn.doc.get("timeoutInSeconds", 30)))
     return Invoked(

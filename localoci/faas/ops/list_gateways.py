@@ -16,6 +16,8 @@ def list_gateways(fx: Faas, query: dict) -> Page:
     compartment = query.get("compartmentId")
     if not compartment:
         raise errors.missing_parameter("compartmentId")
-    gws = filter_and_sort([fx.settle(g) for g in fx.store.list("gateway", compartment_id=compartment)], query)
+    gws = filter_and_sort(
+        [fx.settle(g) for g in fx.store.list("gateway", compartment_id=compartment)], query
+    )
     items, nxt = page(gws, query, default_limit=100, max_limit=1000)
     return Page([models.gateway(g, host(fx), summary=True) for g in items], nxt)

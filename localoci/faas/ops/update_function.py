@@ -22,12 +22,17 @@ def update_function(fx: Faas, fn_id: str, body: object) -> dict:
     if image is not None or tags is not None:
         new_image = image or fn.doc["image"]
         source, entry, handler = resolve_source(new_image, fn.doc["freeformTags"])
-        fn.doc.update({"image": new_image, "sourceDir": str(source), "entry": entry, "handler": handler})
+        fn.doc.update(
+            {"image": new_image, "sourceDir": str(source), "entry": entry, "handler": handler}
+        )
     cfg = get_config(body)
     if cfg is not None:
         fn.doc["config"] = cfg
-    for field, lo, hi in (("memoryInMBs", 128, 3072), ("timeoutInSeconds", 5, 300),
-                          ("detachedModeTimeoutInSeconds", 5, 3600)):
+    for field, lo, hi in (
+        ("memoryInMBs", 128, 3072),
+        ("timeoutInSeconds", 5, 300),
+        ("detachedModeTimeoutInSeconds", 5, 3600),
+    ):
         value = get_int(body, field, lo, hi)
         if value is not None:
             fn.doc[field] = value

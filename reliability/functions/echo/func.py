@@ -11,7 +11,15 @@ from fdk import response
 
 def handler(ctx, data: io.BytesIO = None):
     raw = data.getvalue() if data else b""
-    out = {"bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
-           "method": ctx.Method(), "url": ctx.RequestURL()}
-    return response.Response(ctx, response_data=json.dumps(out),
-                             headers={"Content-Type": "application/json"}, status_code=200)
+    out = {
+        "bytes": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "method": ctx.Method(),
+        "url": ctx.RequestURL(),
+    }
+    return response.Response(
+        ctx,
+        response_data=json.dumps(out),
+        headers={"Content-Type": "application/json"},
+        status_code=200,
+    )

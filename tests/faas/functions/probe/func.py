@@ -31,7 +31,9 @@ def handler(ctx, data: io.BytesIO = None):
         "httpHeaders": dict(ctx.HTTPHeaders()),
         "requestUrl": ctx.RequestURL(),
         "method": ctx.Method(),
-        "env": {k: v for k, v in ctx.Config().items() if k.startswith(("FN_", "PROBE_", "OCI_", "APP_"))},
+        "env": {
+            k: v for k, v in ctx.Config().items() if k.startswith(("FN_", "PROBE_", "OCI_", "APP_"))
+        },
         "pid": os.getpid(),
         "cwd": os.getcwd(),
         "body": raw.decode("utf-8", "replace"),
@@ -42,7 +44,8 @@ def handler(ctx, data: io.BytesIO = None):
         with open(os.environ["OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM"]) as f:
             out["pem"] = f.read()
     return response.Response(
-        ctx, response_data=json.dumps(out),
+        ctx,
+        response_data=json.dumps(out),
         headers={"Content-Type": "application/json", "X-Probe": "yes"},
         status_code=int(req.get("status", 200)),
     )
