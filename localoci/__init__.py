@@ -18,7 +18,7 @@ wires it in)::
     ops       ops/*, faas/ops/*  (one module per API action)           -> domain, store, base
       |
     domain    service, groups, bootstrap, faas/state, faas/runtime,    -> store, base
-              faas/models
+              faas/fncall, faas/models
       |
     store     store/*, faas/store  (the only modules with SQL)         -> base; sqlite3
       |

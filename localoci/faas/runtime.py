@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .. import auth, errors
 from ..bootstrap import REGION
 from ..service import Service
+from .fncall import FnResult, call
 
 log = logging.getLogger("localoci.faas")
 
@@ -66,19 +67,6 @@ _KEEP_ENV = (
     "SYSTEMROOT",
     "VIRTUAL_ENV",
 )
-
-
-@dataclass
-class FnResult:
-    status: int  # the FDK's status to the platform: 200, 502 or 504
-    headers: list[tuple[str, str]]  # lower-case names
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        for k, v in self.headers:
-            if k == name:
-                return v
-        return None
 
 
 @dataclass
@@ -102,32 +90,6 @@ def _write_private(path: Path, data: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(data)
     os.replace(tmp, path)
-
-
-def _parse_http(raw: bytes) -> FnResult:
-    head, sep, body = raw.partition(b"\r\n\r\n")
-    if not sep:
-        raise ValueError("no HTTP response")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = []
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        headers.append((k.strip().lower(), v.strip()))
-    result = FnResult(status, headers, body)
-    length = result.header("content-length")
-    if length is not None and length.isdigit():
-        result.body = body[: int(length)]
-    elif (result.header("transfer-encoding") or "").lower() == "chunked":
-        out, rest = b"", body
-        while rest:
-            size_line, _, rest = rest.partition(b"\r\n")
-            size = int(size_line.split(b";")[0] or b"0", 16)
-            if size == 0:
-                break
-            out, rest = out + rest[:size], rest[size + 2 :]
-        result.body = out
-    return result
 
 
 class Runtime:
@@ -386,7 +348,7 @@ class Runtime:
                 **headers,
             }
             try:
-                return await asyncio.wait_for(self._call(w, hdrs, body), timeout)
+                return await asyncio.wait_for(call(w.sock, hdrs, body), timeout)
             except TimeoutError:
                 self._drop(w)
                 raise errors.function_timeout(fn.name, timeout) from None
@@ -403,33 +365,6 @@ class Runtime:
                     fn.name,
                     f"its process did not answer ({exc}). Last lines of {w.log_path}:\n{tail}",
                 ) from None
-
-    @staticmethod
-    async def _call(w: Worker, headers: dict[str, str], body: bytes) -> FnResult:
-        reader, writer = await asyncio.open_unix_connection(str(w.sock))
-        try:
-            lines = [
-                "POST /call HTTP/1.1",
-                "host: localhost",
-                f"content-length: {len(body)}",
-                "connection: close",
-            ]
-            for k, v in headers.items():
-                if k.lower() in ("content-length", "connection", "host", "transfer-encoding"):
-                    continue
-                lines.append(f"{k}: {v}".replace("\r", " ").replace("\n", " "))
-            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace") + body)
-            await writer.drain()
-            raw = await reader.readuntil(b"\r\n\r\n")
-            result = _parse_http(raw)
-            length = result.header("content-length")
-            if length is not None and length.isdigit():
-                raw += await reader.readexactly(int(length))
-            else:
-                raw += await reader.read()
-        finally:
-            writer.close()
-        return _parse_http(raw)
 
     def detach(self, coro) -> None:
         """Run a detached invocation in the background (``fn-invoke-type: detached``)."""

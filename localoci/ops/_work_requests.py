@@ -18,7 +18,7 @@ def new_work_request(svc: Service, operation: str, resource, action: str) -> str
     now = svc.clock.now_ms()
     is_pool = resource.id.startswith("ocid1.streampool")
     wr_id = new_ocid("streamworkrequest")
-    svc.store.insert_work_request(
+    svc.store.work_requests.insert(
         {
             "id": wr_id,
             "operation_type": operation,

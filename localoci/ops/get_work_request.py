@@ -11,7 +11,7 @@ from ._work_requests import to_wire
 
 
 def get_work_request(svc: Service, wr_id: str) -> dict:
-    row = svc.store.find_work_request(wr_id)
+    row = svc.store.work_requests.find(wr_id)
     if row is None:
         raise errors.not_found("work request", wr_id)
     if row["entity_type"] == "stream" and svc.store.find_stream(row["resource_id"]):

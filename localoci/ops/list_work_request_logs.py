@@ -8,6 +8,6 @@ from ..service import Service
 
 
 def list_work_request_logs(svc: Service, wr_id: str) -> dict:
-    if svc.store.find_work_request(wr_id) is None:
+    if svc.store.work_requests.find(wr_id) is None:
         raise errors.not_found("work request", wr_id)
     return {"items": []}

@@ -11,5 +11,5 @@ from .get_work_request import get_work_request
 def list_work_requests(svc: Service, query: dict) -> dict:
     if query.get("workRequestId"):
         return {"items": [get_work_request(svc, query["workRequestId"])]}
-    rows = svc.store.list_work_requests(query.get("compartmentId"), query.get("resourceId"))
+    rows = svc.store.work_requests.list(query.get("compartmentId"), query.get("resourceId"))
     return {"items": [to_wire(svc, r) for r in rows]}

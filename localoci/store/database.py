@@ -1,7 +1,8 @@
 """The :class:`Store`: every SQL statement about streams, pools, messages and work requests.
 
 Tables are described in ``localoci/schema.sql``; the consumer-group tables have their own
-module (:mod:`.group_tables`, reached as ``store.groups``).  The hot path (next and trim offset
+module (:mod:`.group_tables`, reached as ``store.groups``), and so have the work requests
+(:mod:`.work_request_table`, ``store.work_requests``).  The hot path (next and trim offset
 of every partition) is cached in memory and written through in the same transaction; a
 rolled-back transaction restores the cache.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from .. import errors
 from .group_tables import GroupTables
 from .rows import PartitionOffsets, StoredMessage, Stream, StreamPool
+from .work_request_table import WorkRequestTable
 
 # Every table of localoci/schema.sql, children before parents (``reset`` empties them in order).
 # ``meta`` and ``api_keys`` are not data: a reset keeps the clock, the secret and the keys.
@@ -63,6 +65,7 @@ class Store:
             self._next[(row["stream_id"], row["partition"])] = row["next_offset"]
             self._trim[(row["stream_id"], row["partition"])] = row["trim_offset"]
         self.groups = GroupTables(conn)
+        self.work_requests = WorkRequestTable(conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -380,27 +383,3 @@ class Store:
         )
         self._trim[(stream_id, partition)] = new_trim
         return new_trim
-
-    # -- work requests ---------------------------------------------------------------------
-
-    def insert_work_request(self, row: dict) -> None:
-        self.conn.execute(
-            "INSERT INTO work_requests(id, operation_type, compartment_id, entity_type, action_type, resource_id, "
-            "entity_uri, time_accepted, done_at) VALUES (:id, :operation_type, :compartment_id, :entity_type, "
-            ":action_type, :resource_id, :entity_uri, :time_accepted, :done_at)",
-            row,
-        )
-
-    def find_work_request(self, wr_id: str) -> dict | None:
-        row = self.conn.execute("SELECT * FROM work_requests WHERE id = ?", (wr_id,)).fetchone()
-        return dict(row) if row else None
-
-    def list_work_requests(self, compartment_id: str | None, resource_id: str | None) -> list[dict]:
-        sql, args = "SELECT * FROM work_requests WHERE 1=1", []
-        if compartment_id:
-            sql += " AND compartment_id = ?"
-            args.append(compartment_id)
-        if resource_id:
-            sql += " AND resource_id = ?"
-            args.append(resource_id)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY time_accepted DESC", args)]

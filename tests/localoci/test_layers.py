@@ -48,6 +48,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.bootstrap",
         "localoci.faas.state",
         "localoci.faas.runtime",
+        "localoci.faas.fncall",
         "localoci.faas.models",
     ),
     "store": ("localoci.store", "localoci.faas.store"),
