@@ -85,6 +85,7 @@ class Store:
         self._pending = []
         try:
             yield
+            self.log.flush()
             self.conn.execute("COMMIT")
         except (sqlite3.OperationalError, OSError) as exc:
             self._rollback(snapshot)

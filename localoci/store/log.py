@@ -3,8 +3,9 @@ SQLite.  Reached as ``store.log``; the only code that knows how messages are lai
 
 * A **batch** is what one PutMessages (or one Kafka produce) appended to one partition: its
   messages have consecutive offsets and one append time.  Its bytes (:mod:`.packed`) live in
-  a segment file (:mod:`.segments`); its row in ``batches`` says where, which offsets, when,
-  and how many bytes of keys and values it holds.  So a read of 10,000 messages is a few
+  one of the stream's segment files (:mod:`.segments`, shared by its partitions, in append
+  order); its row in ``batches`` says where, which offsets, when, and how many bytes of keys
+  and values it holds.  So a read of 10,000 messages is a few
   index rows and a few ``pread`` calls, whatever the stream's size, and a write is one file
   write and one row, whatever the batch's size.
 * **Offsets** are exact: ``partitions.next_offset`` and ``trim_offset`` are written in the
@@ -65,7 +66,7 @@ class Slice:
 
 @dataclass
 class _Tail:
-    """The newest segment of a partition and where its last indexed batch ends."""
+    """The newest segment of a stream and where its last indexed batch ends."""
 
     segment: int | None
     end: int
@@ -84,14 +85,13 @@ class MessageLog:
         self._after_commit = after_commit
         self._next: dict[Key, int] = {}
         self._trim: dict[Key, int] = {}
-        self._tail: dict[Key, _Tail] = {}
+        self._tail: dict[str, _Tail] = {}  # per stream: its segments hold all its partitions
         for row in conn.execute(
             "SELECT stream_id, partition, next_offset, trim_offset FROM partitions"
         ):
             key = (row["stream_id"], row["partition"])
             self._next[key] = row["next_offset"]
             self._trim[key] = row["trim_offset"]
-            self._tail[key] = _Tail(None, 0)
 
     # -- transactions (called by Store.tx) -----------------------------------------------------
 
@@ -105,6 +105,10 @@ class MessageLog:
     def restore(self, snapshot: tuple) -> None:
         self._next, self._trim, self._tail = snapshot
 
+    def flush(self) -> None:
+        """Make the bytes written in this transaction durable (Store.tx, before COMMIT)."""
+        self.files.flush()
+
     def close(self) -> None:
         self.files.close()
 
@@ -112,18 +116,18 @@ class MessageLog:
 
     def recover(self) -> int:
         """Bring the files in line with the index after a start (or a crash); return the bytes
-        reclaimed.  Also sets each partition's tail (where its next batch is written)."""
-        indexed: dict[Key, tuple[int, int, int]] = {}
+        reclaimed.  Also sets each stream's tail (where its next batch is written)."""
+        indexed: dict[str, tuple[int, int, int]] = {}
         for row in self.conn.execute(
-            "SELECT b.stream_id, b.partition, b.segment, b.position + b.length AS end, "
-            "(SELECT min(f.segment) FROM batches f WHERE f.stream_id = b.stream_id AND f.partition = b.partition) "
-            "AS first FROM batches b JOIN (SELECT stream_id, partition, max(base_offset) AS last FROM batches "
-            "GROUP BY stream_id, partition) l ON b.stream_id = l.stream_id AND b.partition = l.partition "
-            "AND b.base_offset = l.last"
-        ):
-            key = (row["stream_id"], row["partition"])
-            indexed[key] = (row["first"], row["segment"], row["end"])
-            self._tail[key] = _Tail(row["segment"], row["end"])
+            "SELECT stream_id, min(segment) AS first, max(segment) AS newest FROM batches GROUP BY stream_id"
+        ).fetchall():
+            sid, newest = row["stream_id"], row["newest"]
+            end = self.conn.execute(
+                "SELECT max(position + length) AS end FROM batches WHERE stream_id = ? AND segment = ?",
+                (sid, newest),
+            ).fetchone()["end"]
+            indexed[sid] = (row["first"], newest, end)
+            self._tail[sid] = _Tail(newest, end)
         return self.files.recover(indexed)
 
     # -- partitions ----------------------------------------------------------------------------
@@ -135,7 +139,6 @@ class MessageLog:
             )
             self._next[(stream_id, p)] = 0
             self._trim[(stream_id, p)] = 0
-            self._tail[(stream_id, p)] = _Tail(None, 0)
 
     def drop_stream(self, stream_id: str) -> None:
         """Forget a stream's messages and partitions; its files go after the commit."""
@@ -144,7 +147,7 @@ class MessageLog:
         for key in [k for k in self._next if k[0] == stream_id]:
             self._next.pop(key, None)
             self._trim.pop(key, None)
-            self._tail.pop(key, None)
+        self._tail.pop(stream_id, None)
         self._after_commit(lambda: self.files.drop_stream(stream_id))
 
     def drop_all(self) -> None:
@@ -186,9 +189,9 @@ class MessageLog:
         key = (stream_id, partition)
         base = self._next[key]
         data = pack(keys, values, create_times, headers)
-        tail = self._tail[key]
+        tail = self._tail.get(stream_id) or _Tail(None, 0)
         segment, position = self.files.place(tail.segment, tail.end, len(data))
-        self.files.write(stream_id, partition, segment, position, data)
+        self.files.write(stream_id, segment, position, data)
         count = len(values)
         nbytes = sum(len(k) for k in keys if k) + sum(len(v) for v in values if v)
         self.conn.execute(
@@ -201,7 +204,7 @@ class MessageLog:
             (base + count, stream_id, partition),
         )
         self._next[key] = base + count
-        self._tail[key] = _Tail(segment, position + len(data))
+        self._tail[stream_id] = _Tail(segment, position + len(data))
         return base
 
     # -- reading -------------------------------------------------------------------------------
@@ -237,9 +240,7 @@ class MessageLog:
                 if start >= count:
                     continue
                 batch = unpack(
-                    self.files.read(
-                        stream_id, partition, row["segment"], row["position"], row["length"]
-                    )
+                    self.files.read(stream_id, row["segment"], row["position"], row["length"])
                 )
                 stop = min(count, start + left)
                 if budget is not None:
@@ -303,15 +304,13 @@ class MessageLog:
         )
         self._trim[key] = new_trim
         first = self.conn.execute(
-            "SELECT min(segment) AS first FROM batches WHERE stream_id = ? AND partition = ?",
-            (stream_id, partition),
+            "SELECT min(segment) AS first FROM batches WHERE stream_id = ?", (stream_id,)
         ).fetchone()["first"]
-        tail = self._tail[key]
+        tail = self._tail.get(stream_id)
         if first is None:
-            # Nothing retained: the next batch starts a new segment and every old one can go.
-            first = (tail.segment + 1) if tail.segment is not None else 0
-            self._tail[key] = _Tail(first, 0) if tail.segment is not None else tail
-        self._after_commit(
-            lambda: self.files.delete_segments(stream_id, partition, keep_from=first)
-        )
+            # Nothing retained in any partition: the next batch starts a new segment, and every
+            # old one can go.
+            first = tail.segment + 1 if tail and tail.segment is not None else 0
+            self._tail[stream_id] = _Tail(first, 0)
+        self._after_commit(lambda: self.files.delete_segments(stream_id, keep_from=first))
         return new_trim

@@ -1,24 +1,28 @@
 """Segment files: where the bytes of stored batches live.  The SQLite index says which bytes
-are a batch; this module only writes, reads and deletes files.
+are a batch; this module only writes, reads, syncs and deletes files.
 
-One folder per partition, ``<root>/<stream id>/<partition>/``, holding segment files named
-by a number that only grows (``00000000000000000000.seg``, ...).  A batch is written at the
-end of the newest segment with ``pwrite`` at a position the caller tracks (the end of the last
-*indexed* batch), so bytes left by a write whose transaction then failed are simply
-overwritten by the next one.  A segment is closed for writing once it passes
-``segment_bytes``; the next batch starts a new one.
+One folder per stream, ``<root>/<stream id>/``, holding segment files named by a number that
+only grows (``00000000000000000000.seg``, ...).  The batches of all of a stream's partitions
+go into its newest segment in the order they are appended, so one PutMessages (which can touch
+every partition) is one file to sync, and retention (one horizon per stream, in append order)
+empties the oldest segments first.  A batch is written with ``pwrite`` at a position the
+caller tracks (the end of the last *indexed* batch), so bytes left by a write whose
+transaction then failed are simply overwritten by the next one.  A segment is closed for
+writing once it passes ``segment_bytes``; the next batch starts a new one.
 
 Crash safety, together with the index in the store:
 
-1. the batch's bytes are written to the segment (and, at ``durability="full"``, flushed to
-   the disk with ``fdatasync``);
+1. the batch's bytes are written; before the transaction commits, every file written in it
+   is flushed to the disk (``fdatasync``) when ``durability="full"``;
 2. then the index row is committed in SQLite;
 3. only then is the message acknowledged.
 
 A SIGKILL between 1 and 2 leaves unindexed bytes after the end the index knows: harmless,
 and cut off by :meth:`Segments.recover`.  Deleting works the other way round: index rows
 first, files after, and :meth:`Segments.recover` removes files the index no longer names.
-Nothing is memory-mapped, so the server's memory does not grow with the data it holds.
+(A SIGKILL needs no ``fdatasync``: written bytes are in the kernel's page cache.  It is for
+power loss, as SQLite's ``synchronous=FULL`` is.)  Nothing is memory-mapped, so the server's
+memory does not grow with the data it holds.
 """
 
 from __future__ import annotations
@@ -41,46 +45,44 @@ class Segments:
         self.root.mkdir(parents=True, exist_ok=True)
         self.sync = durability == "full"
         self.segment_bytes = segment_bytes
-        self._fds: OrderedDict[tuple[str, int, int], int] = OrderedDict()
+        self._fds: OrderedDict[tuple[str, int], int] = OrderedDict()
+        self._dirty: set[tuple[str, int]] = set()
 
     # -- paths and files -----------------------------------------------------------------------
 
-    def _dir(self, stream_id: str, partition: int) -> Path:
-        return self.root / stream_id / str(partition)
+    def path(self, stream_id: str, segment: int) -> Path:
+        return self.root / stream_id / f"{segment:020d}{SUFFIX}"
 
-    def path(self, stream_id: str, partition: int, segment: int) -> Path:
-        return self._dir(stream_id, partition) / f"{segment:020d}{SUFFIX}"
-
-    def _fd(self, stream_id: str, partition: int, segment: int, create: bool = False) -> int:
-        key = (stream_id, partition, segment)
+    def _fd(self, stream_id: str, segment: int, create: bool = False) -> int:
+        key = (stream_id, segment)
         fd = self._fds.get(key)
         if fd is not None:
             self._fds.move_to_end(key)
             return fd
-        path = self.path(stream_id, partition, segment)
+        path = self.path(stream_id, segment)
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
         self._fds[key] = fd
         while len(self._fds) > MAX_OPEN_FILES:
-            _, old = self._fds.popitem(last=False)
+            old_key, old = self._fds.popitem(last=False)
+            if old_key in self._dirty:  # written in the current transaction: sync it now
+                if self.sync:
+                    os.fdatasync(old)
+                self._dirty.discard(old_key)
             os.close(old)
         return fd
 
-    def _close(
-        self, stream_id: str, partition: int | None = None, segment: int | None = None
-    ) -> None:
-        for key in [
-            k
-            for k in self._fds
-            if k[0] == stream_id and partition in (None, k[1]) and segment in (None, k[2])
-        ]:
+    def _close(self, stream_id: str, segment: int | None = None) -> None:
+        for key in [k for k in self._fds if k[0] == stream_id and segment in (None, k[1])]:
             os.close(self._fds.pop(key))
+            self._dirty.discard(key)
 
     def close(self) -> None:
         for fd in self._fds.values():
             os.close(fd)
         self._fds.clear()
+        self._dirty.clear()
 
     # -- writing and reading -------------------------------------------------------------------
 
@@ -93,38 +95,40 @@ class Segments:
             return segment + 1, 0
         return segment, end
 
-    def write(
-        self, stream_id: str, partition: int, segment: int, position: int, data: bytes
-    ) -> None:
-        """Write ``data`` at ``position`` of ``segment``; durable on return at ``full``."""
-        fd = self._fd(stream_id, partition, segment, create=True)
+    def write(self, stream_id: str, segment: int, position: int, data: bytes) -> None:
+        """Write ``data`` at ``position`` of ``segment``; :meth:`flush` makes it durable."""
+        fd = self._fd(stream_id, segment, create=True)
         view = memoryview(data)
         while view:
             n = os.pwrite(fd, view, position)
             view, position = view[n:], position + n
-        if self.sync:
-            os.fdatasync(fd)
+        self._dirty.add((stream_id, segment))
 
-    def read(
-        self, stream_id: str, partition: int, segment: int, position: int, length: int
-    ) -> bytes:
-        fd = self._fd(stream_id, partition, segment)
+    def flush(self) -> None:
+        """Sync every file written since the last flush (at ``durability="full"``)."""
+        if self.sync:
+            for key in self._dirty:
+                fd = self._fds.get(key)
+                if fd is not None:
+                    os.fdatasync(fd)
+        self._dirty.clear()
+
+    def read(self, stream_id: str, segment: int, position: int, length: int) -> bytes:
+        fd = self._fd(stream_id, segment)
         data = os.pread(fd, length, position)
         if len(data) != length:
-            raise OSError(
-                f"segment {self.path(stream_id, partition, segment)} is shorter than its index says"
-            )
+            raise OSError(f"segment {self.path(stream_id, segment)} is shorter than its index says")
         return data
 
     # -- deleting ------------------------------------------------------------------------------
 
-    def delete_segments(self, stream_id: str, partition: int, keep_from: int) -> int:
-        """Delete the partition's segments numbered below ``keep_from``; return how many."""
+    def delete_segments(self, stream_id: str, keep_from: int) -> int:
+        """Delete the stream's segments numbered below ``keep_from``; return how many."""
         gone = 0
-        for segment in self.list(stream_id, partition):
+        for segment in self.list(stream_id):
             if segment < keep_from:
-                self._close(stream_id, partition, segment)
-                self.path(stream_id, partition, segment).unlink(missing_ok=True)
+                self._close(stream_id, segment)
+                self.path(stream_id, segment).unlink(missing_ok=True)
                 gone += 1
         return gone
 
@@ -140,10 +144,9 @@ class Segments:
 
     # -- recovery ------------------------------------------------------------------------------
 
-    def list(self, stream_id: str, partition: int) -> list[int]:
-        d = self._dir(stream_id, partition)
+    def list(self, stream_id: str) -> list[int]:
         try:
-            names = os.listdir(d)
+            names = os.listdir(self.root / stream_id)
         except FileNotFoundError:
             return []
         return sorted(
@@ -153,38 +156,33 @@ class Segments:
         )
 
     def streams_on_disk(self) -> list[str]:
-        return [p.name for p in self.root.iterdir() if p.is_dir()]
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir())
 
-    def recover(self, indexed: dict[tuple[str, int], tuple[int, int, int]]) -> int:
+    def recover(self, indexed: dict[str, tuple[int, int, int]]) -> int:
         """Make the files match the index after a crash.
 
-        ``indexed`` maps ``(stream id, partition)`` to ``(first segment, newest segment, end
-        of the newest segment's last batch)`` for every partition that holds batches.  Files
-        of streams or partitions the index does not name, segments outside the range, and
-        bytes after the newest segment's end are removed.  Returns the bytes reclaimed.
+        ``indexed`` maps each stream that holds batches to ``(first segment, newest segment,
+        end of the newest segment's last batch)``.  Folders of streams the index does not
+        name, segments outside the range, and bytes after the newest segment's end are
+        removed.  Returns the bytes reclaimed.
         """
         reclaimed = 0
-        streams = {sid for sid, _ in indexed}
         for sid in self.streams_on_disk():
-            if sid not in streams:
+            if sid not in indexed:
                 reclaimed += _size(self.root / sid)
                 self.drop_stream(sid)
                 continue
-            for pdir in (self.root / sid).iterdir():
-                if not pdir.name.isdigit() or (sid, int(pdir.name)) not in indexed:
-                    reclaimed += _size(pdir)
-                    shutil.rmtree(pdir, ignore_errors=True)
-                    continue
-                p = int(pdir.name)
-                first, newest, end = indexed[(sid, p)]
-                for segment in self.list(sid, p):
-                    path = self.path(sid, p, segment)
-                    if segment < first or segment > newest:
-                        reclaimed += path.stat().st_size
-                        path.unlink()
-                    elif segment == newest and path.stat().st_size > end:
-                        reclaimed += path.stat().st_size - end
-                        os.truncate(path, end)
+            first, newest, end = indexed[sid]
+            for segment in self.list(sid):
+                path = self.path(sid, segment)
+                size = path.stat().st_size
+                if segment < first or segment > newest:
+                    reclaimed += size
+                    self._close(sid, segment)
+                    path.unlink()
+                elif segment == newest and size > end:
+                    reclaimed += size - end
+                    os.truncate(path, end)
         return reclaimed
 
 

@@ -112,9 +112,9 @@ def test_bytes_written_but_never_committed_are_cut_off_at_the_next_start(svc):
     sid = new_stream(svc)
     put(svc, sid, [b"acknowledged"])
     log = svc.store.log
-    tail = log._tail[(sid, 0)]
-    log.files.write(sid, 0, tail.segment, tail.end, b"unacknowledged garbage")
-    path = log.files.path(sid, 0, tail.segment)
+    tail = log._tail[sid]
+    log.files.write(sid, tail.segment, tail.end, b"unacknowledged garbage")
+    path = log.files.path(sid, tail.segment)
     grown = path.stat().st_size
     svc = restart(svc)
     try:
@@ -131,7 +131,7 @@ def test_segments_roll_over_and_reads_span_them(svc):
     svc.store.log.files.segment_bytes = 2048
     for n in range(12):
         put(svc, sid, [bytes([n]) * 500])
-    files = svc.store.log.files.list(sid, 0)
+    files = svc.store.log.files.list(sid)
     assert len(files) > 3
     assert [v for _, v in read_all(svc, sid)] == [bytes([n]) * 500 for n in range(12)]
 
@@ -142,16 +142,16 @@ def test_retention_trims_to_the_message_and_gives_the_disk_space_back(svc):
     put(svc, sid, [b"old" * 400] * 6)  # about 7 KB: two segments
     svc.advance_clock(13 * 3600)
     put(svc, sid, [b"new" * 400] * 6)
-    old_files = svc.store.log.files.list(sid, 0)
+    old_files = svc.store.log.files.list(sid)
     svc.advance_clock(12 * 3600)  # the first six are 25 h old now
     log = svc.store.log
     assert log.trim_offset(sid, 0) == 6
     assert [o for o, _ in read_all(svc, sid)] == list(range(6, 12))
-    left = log.files.list(sid, 0)
+    left = log.files.list(sid)
     assert len(left) < len(old_files) and min(left) > min(old_files)
     svc.advance_clock(13 * 3600)  # everything is old now
     assert log.trim_offset(sid, 0) == 12 and read_all(svc, sid) == []
-    assert log.files.list(sid, 0) == []
+    assert log.files.list(sid) == []
     assert put(svc, sid, [b"fresh"]) == [12]
     assert read_all(svc, sid) == [(12, b"fresh")]
 
@@ -314,3 +314,19 @@ def test_a_read_past_the_retained_range_is_refused(svc):
     with pytest.raises(errors.OciError) as exc:
         ops.get_messages(svc, sid, {"cursor": cursor})
     assert exc.value.status == 400 and "retention" in exc.value.message
+
+
+def test_one_put_across_every_partition_is_one_file_to_sync(svc, monkeypatch):
+    """The stream's partitions share its segment files, so durability costs one sync per
+    request, not one per partition it touched."""
+    import os
+
+    sid = new_stream(svc, partitions=3)
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (synced.append(fd), real(fd))[1])
+    out = ops.put_messages(
+        svc, sid, {"messages": [{"key": b64(b"k%d" % i), "value": b64(b"v")} for i in range(30)]}
+    )
+    assert {e["partition"] for e in out["entries"]} == {"0", "1", "2"}
+    assert len(synced) == 1

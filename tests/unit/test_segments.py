@@ -15,17 +15,17 @@ def seg(tmp_path):
 
 
 def test_a_write_reads_back_from_its_position(seg):
-    seg.write("s", 0, 0, 0, b"hello")
-    seg.write("s", 0, 0, 5, b"world")
-    assert seg.read("s", 0, 0, 5, 5) == b"world"
-    assert seg.read("s", 0, 0, 0, 10) == b"helloworld"
+    seg.write("s", 0, 0, b"hello")
+    seg.write("s", 0, 5, b"world")
+    assert seg.read("s", 0, 5, 5) == b"world"
+    assert seg.read("s", 0, 0, 10) == b"helloworld"
 
 
 def test_a_failed_write_is_overwritten_by_the_next_one(seg):
-    seg.write("s", 0, 0, 0, b"aaaa")
-    seg.write("s", 0, 0, 4, b"GARBAGE")  # its transaction failed: the index still ends at 4
-    seg.write("s", 0, 0, 4, b"bb")
-    assert seg.read("s", 0, 0, 0, 6) == b"aaaabb"
+    seg.write("s", 0, 0, b"aaaa")
+    seg.write("s", 0, 4, b"GARBAGE")  # its transaction failed: the index still ends at 4
+    seg.write("s", 0, 4, b"bb")
+    assert seg.read("s", 0, 0, 6) == b"aaaabb"
 
 
 def test_a_full_segment_makes_the_next_batch_start_a_new_one(seg):
@@ -37,37 +37,45 @@ def test_a_full_segment_makes_the_next_batch_start_a_new_one(seg):
 
 
 def test_reading_past_what_was_written_is_an_error_not_short_data(seg):
-    seg.write("s", 0, 0, 0, b"abc")
+    seg.write("s", 0, 0, b"abc")
     with pytest.raises(OSError):
-        seg.read("s", 0, 0, 0, 10)
+        seg.read("s", 0, 0, 10)
 
 
-def test_recover_cuts_unindexed_tails_and_drops_what_the_index_does_not_name(seg, tmp_path):
-    seg.write("s", 0, 0, 0, b"x" * 50)
-    seg.write("s", 0, 1, 0, b"y" * 30 + b"unacked")  # newest segment: indexed end is 30
-    seg.write("s", 1, 0, 0, b"orphan partition")
-    seg.write("gone", 0, 0, 0, b"deleted stream")
+def test_flush_syncs_what_was_written_and_forgets_it(tmp_path):
+    s = Segments(tmp_path / "log", durability="full")
+    s.write("s", 0, 0, b"x")
+    s.write("t", 2, 0, b"y")
+    assert s._dirty == {("s", 0), ("t", 2)}
+    s.flush()
+    assert s._dirty == set()
+    s.close()
+
+
+def test_recover_cuts_unindexed_tails_and_drops_what_the_index_does_not_name(seg):
+    seg.write("s", 0, 0, b"x" * 50)
+    seg.write("s", 1, 0, b"y" * 30 + b"unacked")  # newest segment: indexed end is 30
+    seg.write("gone", 0, 0, b"deleted stream")
     seg.close()
-    reclaimed = seg.recover({("s", 0): (1, 1, 30)})  # segment 0 was trimmed away
-    assert reclaimed == 50 + 7 + 16 + 14
-    assert seg.list("s", 0) == [1]
-    assert seg.read("s", 0, 1, 0, 30) == b"y" * 30
-    assert seg.path("s", 0, 1).stat().st_size == 30
-    assert seg.list("s", 1) == []
+    reclaimed = seg.recover({"s": (1, 1, 30)})  # segment 0 was trimmed away
+    assert reclaimed == 50 + 7 + 14
+    assert seg.list("s") == [1]
+    assert seg.read("s", 1, 0, 30) == b"y" * 30
+    assert seg.path("s", 1).stat().st_size == 30
     assert seg.streams_on_disk() == ["s"]
 
 
 def test_deleting_old_segments_keeps_the_newer_ones(seg):
     for n in range(3):
-        seg.write("s", 0, n, 0, b"z")
-    assert seg.delete_segments("s", 0, keep_from=2) == 2
-    assert seg.list("s", 0) == [2]
+        seg.write("s", n, 0, b"z")
+    assert seg.delete_segments("s", keep_from=2) == 2
+    assert seg.list("s") == [2]
 
 
-def test_many_partitions_do_not_run_out_of_file_descriptors(tmp_path):
+def test_many_streams_do_not_run_out_of_file_descriptors(tmp_path):
     s = Segments(tmp_path / "log", durability="normal")
-    for p in range(400):
-        s.write("s", p, 0, 0, b"%d" % p)
-    assert all(s.read("s", p, 0, 0, len(b"%d" % p)) == b"%d" % p for p in range(400))
+    for n in range(400):
+        s.write(f"s{n}", 0, 0, b"%d" % n)
+    assert all(s.read(f"s{n}", 0, 0, len(b"%d" % n)) == b"%d" % n for n in range(400))
     assert len(s._fds) <= 128
     s.close()
