@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .packed import Batch, Header, pack, unpack
+from .packed import Header, View, pack, read_data, read_meta
 from .segments import Segments
 
 Key = tuple[str, int]  # (stream id, partition)
@@ -37,31 +37,29 @@ Key = tuple[str, int]  # (stream id, partition)
 
 @dataclass(frozen=True)
 class Slice:
-    """Messages ``start .. stop-1`` of one stored batch; their offsets are
-    ``base_offset + start`` onwards and their append time is ``ts`` (epoch ms)."""
+    """Some consecutive messages of one stored batch, appended at ``ts`` (epoch ms); the first
+    is at offset ``first_offset``.  ``view`` holds their bytes."""
 
     base_offset: int
     ts: int
-    batch: Batch
-    start: int
-    stop: int
+    view: View
 
     @property
     def first_offset(self) -> int:
-        return self.base_offset + self.start
+        return self.base_offset + self.view.start
 
     @property
     def count(self) -> int:
-        return self.stop - self.start
+        return self.view.count
 
     def keys(self) -> list[bytes | None]:
-        return self.batch.keys(self.start, self.stop)
+        return self.view.keys()
 
     def values(self) -> list[bytes | None]:
-        return self.batch.values(self.start, self.stop)
+        return self.view.values()
 
     def sizes(self) -> list[int]:
-        return self.batch.sizes(self.start, self.stop)
+        return self.view.sizes()
 
 
 @dataclass
@@ -229,7 +227,7 @@ class MessageLog:
     ) -> list[Slice]:
         """Up to ``limit`` messages from ``from_offset`` on, as slices of stored batches; with
         ``max_bytes``, stop once the keys and values read reach it (always at least one
-        message, however big)."""
+        message, however big).  Only the bytes of the messages returned are read."""
         out: list[Slice] = []
         left, budget = limit, max_bytes
         cur = self._rows(stream_id, partition, from_offset)
@@ -239,22 +237,25 @@ class MessageLog:
                 start = max(0, from_offset - base)
                 if start >= count:
                     continue
-                batch = unpack(
-                    self.files.read(stream_id, row["segment"], row["position"], row["length"])
-                )
+                segment, position = row["segment"], row["position"]
+
+                def read_at(at: int, n: int, segment=segment, position=position) -> bytes:
+                    return self.files.read(stream_id, segment, position + at, n)
+
+                meta = read_meta(read_at)
                 stop = min(count, start + left)
                 if budget is not None:
                     if start == 0 and stop == count and row["bytes"] < budget:
                         budget -= row["bytes"]  # the whole batch fits: no need to look inside
                     else:
                         taken = 0
-                        for i, size in enumerate(batch.sizes(start, stop), start):
+                        for i, size in enumerate(meta.sizes(start, stop), start):
                             taken += size
                             if taken >= budget:
                                 stop = i + 1
                                 break
                         budget -= taken
-                out.append(Slice(base, row["ts"], batch, start, stop))
+                out.append(Slice(base, row["ts"], read_data(read_at, meta, start, stop)))
                 left -= stop - start
                 if left <= 0 or (budget is not None and budget <= 0):
                     break

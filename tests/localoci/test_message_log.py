@@ -190,7 +190,7 @@ def test_kafka_headers_and_producer_times_are_kept_beside_the_bytes(svc):
         )
     (sl,) = log.read(sid, 0, base, 10)
     assert sl.keys() == [b"k", None] and sl.values() == [b"v", None]
-    assert sl.batch.create_times() == [5, 6] and sl.batch.headers() == [[("h", b"1")], []]
+    assert sl.view.create_times() == [5, 6] and sl.view.headers() == [[("h", b"1")], []]
 
 
 def test_a_data_directory_of_the_row_per_message_layout_keeps_every_message(tmp_path):

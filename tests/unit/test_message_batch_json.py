@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from localoci.ops.get_messages import MessageBatch
 from localoci.store import Slice
-from localoci.store.packed import pack, unpack
+from localoci.store.packed import pack, read_view
 
 
 @st.composite
@@ -20,12 +20,11 @@ def slices(draw):
             max_size=12,
         )
     )
-    batch = unpack(pack([k for k, _ in pairs], [v for _, v in pairs]))
+    blob = pack([k for k, _ in pairs], [v for _, v in pairs])
     start = draw(st.integers(0, len(pairs) - 1))
     stop = draw(st.integers(start + 1, len(pairs)))
-    sl = Slice(
-        draw(st.integers(0, 2**53)), draw(st.integers(0, 4_000_000_000_000)), batch, start, stop
-    )
+    view = read_view(lambda at, n: blob[at : at + n], start, stop)
+    sl = Slice(draw(st.integers(0, 2**53)), draw(st.integers(0, 4_000_000_000_000)), view)
     return draw(st.integers(0, 199)), sl
 
 
