@@ -1,6 +1,7 @@
 """``python -m bench [NAME ...]``: the lab's performance figures, as ratios measured in one run.
 
-NAME is any of: ceiling, publisher, throttle, consumer, frame, startup, lab (default: all).
+NAME is any of: peer, ceiling, growth, fanout, publisher, throttle, consumer, frame, startup,
+lab (default: all).  Figures 1-5 are the stand-in's own speed (issue 16), 6-11 the lab's.
 Each prints what it measured; a table with targets closes the run.  Nothing here asserts:
 speed targets live in this table, never in timed tests.
 """
@@ -12,6 +13,7 @@ import os
 import platform
 import sys
 import time
+from datetime import UTC, datetime
 
 from . import cases
 
@@ -46,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in cases.ALL]
     if unknown:
         parser.error(f"unknown benchmark {unknown}; choose from {', '.join(cases.ALL)}")
-    print(f"machine: {machine()}\n", flush=True)
+    print(f"machine: {machine()}", flush=True)
+    print(
+        f"date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; load average at start: "
+        f"{os.getloadavg()[0]:.2f} (ratios are measured within one run)\n",
+        flush=True,
+    )
     rows = []
     for name in names:
         start = time.monotonic()

@@ -74,7 +74,8 @@ def make_app(batch: int, get_limit: int, value_size: int = 1000):
 
 def main() -> None:
     port_file, batch, get_limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    sock = socket.socket()
+    # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets (as localoci's server does).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     with open(port_file, "w") as f:

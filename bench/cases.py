@@ -1,4 +1,6 @@
-"""The six benchmarks of issue #8.  Each returns rows for the closing table."""
+"""The lab's own benchmarks (the SDK's ceiling, labhelpers' publisher and consumer, frames,
+start-up, the whole lab).  Each returns rows for the closing table; the storage figures are in
+:mod:`bench.storage`."""
 
 from __future__ import annotations
 
@@ -7,60 +9,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import oci
 
 from localoci import process
 
-ROOT = Path(__file__).resolve().parents[1]
-MIB = 1024 * 1024
-
-
-@dataclass
-class Row:
-    name: str
-    measured: str
-    ratio: float | None
-    target: str
-    met: bool | None
-
-    @property
-    def ratio_text(self) -> str:
-        return "" if self.ratio is None else f"{self.ratio:.2f}"
-
-
-def _tmp(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f"bench-{prefix}-"))
-
-
-def _config(server) -> dict:
-    return oci.config.from_file(server.config_file, server.profile)
-
-
-def _stream(server, partitions: int = 1, name: str = "bench"):
-    admin = oci.streaming.StreamAdminClient(_config(server), service_endpoint=server.url)
-    cfg = _config(server)
-    s = admin.create_stream(
-        oci.streaming.models.CreateStreamDetails(
-            name=name, partitions=partitions, compartment_id=cfg["tenancy"]
-        )
-    ).data
-    while admin.get_stream(s.id).data.lifecycle_state != "ACTIVE":
-        time.sleep(0.01)
-    return s
-
-
-def _client(server, endpoint=None, config=None):
-    return oci.streaming.StreamClient(
-        config or _config(server),
-        service_endpoint=endpoint or server.url,
-        retry_strategy=oci.retry.NoneRetryStrategy(),
-    )
-
+from .common import MIB, ROOT, Row, _client, _stream, _tmp
 
 # -- 1. localoci versus the SDK's ceiling --------------------------------------------------------
 
@@ -138,7 +93,7 @@ def ceiling(quick: bool = False) -> list[Row]:
         )
         rows.append(
             Row(
-                f"1. {op} {total:,} x 1 KB vs SDK ceiling",
+                f"2. {op} {total:,} x 1 KB vs SDK ceiling",
                 f"{rate:,.0f} msg/s",
                 ratio,
                 ">= 0.80",
@@ -193,7 +148,7 @@ def publisher(quick: bool = False) -> list[Row]:
             )
             rows.append(
                 Row(
-                    f"2. publisher, {partitions} partition(s)",
+                    f"6. publisher, {partitions} partition(s)",
                     f"{per_partition / MIB:.3f} MiB/s/partition",
                     ratio,
                     ">= 0.95 of 1 MiB/s, none lost",
@@ -242,7 +197,7 @@ def throttle(quick: bool = False) -> list[Row]:
         )
         rows.append(
             Row(
-                f"2b. accepted while throttled, {name}",
+                f"7. accepted while throttled, {name}",
                 f"{rate / MIB:.3f} MiB/s",
                 ratio,
                 f"1 MiB/s +- {tolerance:.0%}",
@@ -327,7 +282,7 @@ def consumer(quick: bool = False) -> list[Row]:
             label = "largest useful" if limit == useful else "API maximum"
             rows.append(
                 Row(
-                    f"3. consumer vs 5 GetMessages/s x {limit:,} ({label})",
+                    f"8. consumer vs 5 GetMessages/s x {limit:,} ({label})",
                     f"{rate:,.0f} msg/s",
                     ratio,
                     ">= 0.95, no 429 to caller" if limit == useful else "report",
@@ -375,7 +330,7 @@ def frame(quick: bool = False) -> list[Row]:
     )
     return [
         Row(
-            f"4. {n:,} messages to DataFrame vs bare loop",
+            f"9. {n:,} messages to DataFrame vs bare loop",
             f"{best_ours:.3f} s",
             ratio,
             ">= 1.00 (no slower)",
@@ -435,7 +390,7 @@ def startup(quick: bool = False) -> list[Row]:
         )
     best = min(times)
     return [
-        Row("5. start-up: connect() to first message", f"{best:.2f} s", None, "< 2 s", best < 2.0)
+        Row("10. start-up: connect() to first message", f"{best:.2f} s", None, "< 2 s", best < 2.0)
     ]
 
 
@@ -484,7 +439,7 @@ def lab(quick: bool = False) -> list[Row]:
     )
     return [
         Row(
-            f"6. whole lab ({len(per)} notebooks) vs empty notebooks",
+            f"11. whole lab ({len(per)} notebooks) vs empty notebooks",
             f"{total:.1f} s",
             ratio,
             "report (lower is better)",
@@ -493,8 +448,13 @@ def lab(quick: bool = False) -> list[Row]:
     ]
 
 
+from . import storage  # noqa: E402 - the storage figures import this module's helpers' module
+
 ALL = {
+    "peer": storage.peer_figures,
     "ceiling": ceiling,
+    "growth": storage.growth_figures,
+    "fanout": storage.fanout_figures,
     "publisher": publisher,
     "throttle": throttle,
     "consumer": consumer,

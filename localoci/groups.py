@@ -110,7 +110,7 @@ def _starts(svc: Service, stream: Stream, type_: str) -> list[int | None]:
     """Per partition, where LATEST starts (resolved now); None for the other types."""
     store = svc.store
     return [
-        store.next_offset(stream.id, p) if type_ == "LATEST" else None
+        store.log.next_offset(stream.id, p) if type_ == "LATEST" else None
         for p in range(stream.partitions)
     ]
 
@@ -142,8 +142,8 @@ def start_position(svc: Service, stream: Stream, group: Group, partition: int) -
     return start_offset(
         group,
         store.groups.partition(stream.id, group.name, partition),
-        store.trim_offset(stream.id, partition),
-        lambda ts: store.first_offset_at_time(stream.id, partition, ts),
+        store.log.trim_offset(stream.id, partition),
+        lambda ts: store.log.first_offset_at_time(stream.id, partition, ts),
     )
 
 

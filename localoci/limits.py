@@ -85,14 +85,31 @@ class RateLimiter:
         self._write: dict[tuple[str, int], TokenBucket] = {}
         self._read: dict[tuple[str, str, int], TokenBucket] = {}
 
-    def take_write(self, stream_id: str, partition: int, nbytes: int) -> int:
-        if not self.limits.enabled:
-            return 0
+    def _write_bucket(self, stream_id: str, partition: int) -> TokenBucket:
         bucket = self._write.get((stream_id, partition))
         if bucket is None:
             rate = self.limits.write_bytes_per_second
             bucket = self._write[(stream_id, partition)] = TokenBucket(rate, rate, self.clock)
-        return bucket.take(nbytes)
+        return bucket
+
+    def write_budget(self, stream_id: str, partition: int) -> float:
+        """Bytes the partition may take now (infinite with limits off)."""
+        if not self.limits.enabled:
+            return float("inf")
+        bucket = self._write_bucket(stream_id, partition)
+        bucket.refill()
+        return bucket.tokens
+
+    def charge_write(self, stream_id: str, partition: int, nbytes: int) -> int:
+        """Charge ``nbytes`` written to the partition's budget.  The budget may go below zero
+        (a Kafka produce is appended first and charged after); return the milliseconds until
+        it is back to zero, 0 if it is not in debt (and always 0 with limits off)."""
+        if not self.limits.enabled:
+            return 0
+        bucket = self._write_bucket(stream_id, partition)
+        bucket.refill()
+        bucket.tokens -= nbytes
+        return _ms(-bucket.tokens / bucket.rate) if bucket.tokens < 0 else 0
 
     def wait_for_write(self, stream_id: str, partition: int, nbytes: int) -> int:
         """Milliseconds until ``nbytes`` (capped at one second's worth) could be written."""

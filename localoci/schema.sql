@@ -1,8 +1,9 @@
--- localoci's data: one SQLite database (WAL) in the data directory.
--- Every piece of state is a row, so "what happened?" is one SQL query away:
---   sqlite3 .lab/localoci/localoci.db 'select partition, offset, length(value) from messages'
+-- localoci's data: one SQLite database (WAL) in the data directory, plus the message bytes in
+-- segment files under log/.  Every piece of state but the bytes is a row, so "what happened?"
+-- is one SQL query away:
+--   sqlite3 .lab/localoci/localoci.db 'select partition, base_offset, count from batches'
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;   -- 2: messages in segment files (batches); 1 kept one row per message
 
 -- Settings that must survive a restart (the clock offset, the server's own secrets).
 CREATE TABLE IF NOT EXISTS meta (
@@ -57,18 +58,26 @@ CREATE TABLE IF NOT EXISTS partitions (
     PRIMARY KEY (stream_id, partition)
 ) WITHOUT ROWID;
 
--- The log.  Offsets increase strictly within a partition; ts is the server's append time.
--- A rowid table (not WITHOUT ROWID): rows carry values up to 1 MiB, and SQLite stores large
--- rows far better this way (PutMessages of 1,000 x 1 KB: 11 ms instead of 30 ms).
-CREATE TABLE IF NOT EXISTS messages (
-    stream_id  TEXT NOT NULL,
-    partition  INTEGER NOT NULL,
-    offset     INTEGER NOT NULL,
-    ts         INTEGER NOT NULL,
-    key        BLOB,
-    value      BLOB NOT NULL,
-    PRIMARY KEY (stream_id, partition, offset)
-);
+-- The log, one row per stored batch: the messages one PutMessages (or Kafka produce) appended to
+-- one partition, offsets base_offset .. base_offset+count-1, all appended at ts (epoch ms).  The
+-- batch's bytes (keys, values, and for Kafka headers and producer timestamps) are in a segment
+-- file: log/<stream_id>/<partition>/<segment, 20 digits>.seg, at position, length bytes (see
+-- localoci/store/segments.py and packed.py).  bytes = the batch's keys plus values, decoded.
+--   sqlite3 .lab/localoci/localoci.db 'select partition, base_offset, count, bytes from batches'
+CREATE TABLE IF NOT EXISTS batches (
+    stream_id    TEXT NOT NULL,
+    partition    INTEGER NOT NULL,
+    base_offset  INTEGER NOT NULL,
+    count        INTEGER NOT NULL,
+    ts           INTEGER NOT NULL,
+    bytes        INTEGER NOT NULL,
+    segment      INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    length       INTEGER NOT NULL,
+    PRIMARY KEY (stream_id, partition, base_offset)
+) WITHOUT ROWID;
+-- AT_TIME cursors and retention look batches up by time.
+CREATE INDEX IF NOT EXISTS batches_by_time ON batches(stream_id, partition, ts);
 
 -- Consumer groups.  reset_* say where partitions without a commit start reading.
 CREATE TABLE IF NOT EXISTS groups (

@@ -43,7 +43,11 @@ class Service:
     def __init__(self, config: ServerConfig, monotonic: Monotonic = time.monotonic) -> None:
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(connect(config.data_dir / "localoci.db", config.durability))
+        self.store = Store(
+            connect(config.data_dir / "localoci.db", config.durability),
+            config.data_dir / "log",
+            config.durability,
+        )
         self.clock = Clock(int(self.store.meta_get("clock_offset_ms", "0") or 0))
         self.limits = config.limits
         self.rates = RateLimiter(config.limits, monotonic)
@@ -142,8 +146,8 @@ class Service:
             for s in streams:
                 horizon = now - s.retention_hours * 3600 * 1000
                 for p in range(s.partitions):
-                    before = self.store.trim_offset(s.id, p)
-                    trimmed |= self.store.trim(s.id, p, horizon) != before
+                    before = self.store.log.trim_offset(s.id, p)
+                    trimmed |= self.store.log.trim(s.id, p, horizon) != before
                 # Groups are ephemeral: one unused for the retention period disappears.
                 self.store.groups.expire_unused(s.id, horizon)
         if trimmed:

@@ -10,6 +10,9 @@ for the thread.  Tests that must prove the real ``python -m localoci serve`` use
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import threading
 import time
 from pathlib import Path
@@ -33,16 +36,34 @@ class SteppedClock:
 
     def __init__(self) -> None:
         self._offset = 0.0
+        self._frozen_at: float | None = None
         self._lock = threading.Lock()
 
     def __call__(self) -> float:
+        if self._frozen_at is not None:
+            return self._frozen_at
         return time.monotonic() + self._offset
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Time stands still inside (a burst of calls then sees one instant, however slow the
+        machine); it runs on afterwards from where it stood, plus any ``advance``."""
+        with self._lock:
+            self._frozen_at = time.monotonic() + self._offset
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._offset = self._frozen_at - time.monotonic()
+                self._frozen_at = None
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("a monotonic clock only moves forward")
         with self._lock:
             self._offset += seconds
+            if self._frozen_at is not None:
+                self._frozen_at += seconds
 
 
 class InProcessServer(LocalOCI):

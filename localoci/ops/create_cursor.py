@@ -46,7 +46,10 @@ def create_cursor(svc: Service, stream_id: str, body: object) -> dict:
     partition = svc.partition_of(stream, body.get("partition"))
     type_ = get_enum(body, "type", TYPES, required=True)
     store = svc.store
-    trim, nxt = store.trim_offset(stream.id, partition), store.next_offset(stream.id, partition)
+    trim, nxt = (
+        store.log.trim_offset(stream.id, partition),
+        store.log.next_offset(stream.id, partition),
+    )
 
     if type_ in ("AT_OFFSET", "AFTER_OFFSET"):
         offset = body.get("offset")

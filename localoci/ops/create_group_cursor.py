@@ -25,7 +25,10 @@ def group_cursor(
     commit_on_get: bool,
     timeout_ms: int,
     offsets: dict[str, int],
+    rotation: int = 0,
 ) -> str:
+    """A group cursor; ``rotation`` says which of the instance's partitions the next read
+    offers its leftover ``limit`` first (see GetMessages)."""
     group = groups.find(svc, stream_id, name)
     doc = {
         "cursorType": "group",
@@ -36,6 +39,7 @@ def group_cursor(
         "commitOnGet": commit_on_get,
         "generation": group.generation if group else 0,
         "timeoutInMs": timeout_ms,
+        "rotation": rotation,
         "expiration": svc.clock.now_ms() + svc.limits.cursor_ttl_ms,
     }
     return cursors.encode(doc, svc.secret)

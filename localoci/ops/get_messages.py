@@ -5,9 +5,12 @@
   next cursor all the same.  No long-poll: the answer is immediate.
 * Partition cursors read from their position; a position behind the retention horizon is
   400 "The cursor is outside the retention period and is now invalid."
-* Group cursors read the partitions the instance holds (after a rebalance), sharing ``limit``
-  among them.  With ``commitOnGet`` (default) the offsets the same instance received last time
-  are committed first; otherwise the cursor carries them until ConsumerCommit.
+* Group cursors read the partitions the instance holds (after a rebalance).  ``limit`` is
+  first shared evenly among them; what a partition with fewer messages leaves unused goes to
+  the partitions that have more, starting with a different partition each call (the cursor
+  carries where), so one busy partition fills the batch without starving the others.  With
+  ``commitOnGet`` (default) the offsets the same instance received last time are committed
+  first; otherwise the cursor carries them until ConsumerCommit.
 * At most 5 calls per second per partition per consumer group (partition cursors count as
   one group per partition): beyond that, 429 "... next request can be made in N ms".
 """
@@ -17,11 +20,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import cursors, errors, groups
 from ..service import Service
-from ..store import StoredMessage
+from ..store import Slice, StoredMessage
 from ..timefmt import format_ms
 from ._validate import query_int
 from .create_cursor import partition_cursor
@@ -34,15 +38,39 @@ MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 @dataclass(frozen=True)
 class MessageBatch:
-    """What GetMessages returns: messages of one stream, in the order read.
+    """What GetMessages returns: messages of one stream, in the order read, as slices of the
+    stored batches of each partition (``(partition, slice)``).
 
-    It owns its wire shape.  ``to_json`` writes the JSON array directly (base64 in C, one
-    timestamp string per distinct time): a response of 10,000 messages is most of the work
-    localoci does for a consumer, so it skips building a dict per message.
+    It owns its wire shape.  ``to_json`` writes the JSON array directly from the stored bytes
+    (base64 in C, one timestamp string per batch): a response of 10,000 messages is most of the
+    work localoci does for a consumer, so it builds no object per message.
     """
 
     stream_name: str
-    messages: list[StoredMessage]
+    parts: list[tuple[int, Slice]]
+
+    def __len__(self) -> int:
+        return sum(sl.count for _, sl in self.parts)
+
+    @property
+    def messages(self) -> list[StoredMessage]:
+        """The messages as plain records (for tests and in-process callers)."""
+        return list(self._messages())
+
+    def _messages(self) -> Iterator[StoredMessage]:
+        for p, sl in self.parts:
+            for offset, key, value in zip(
+                range(sl.first_offset, sl.first_offset + sl.count),
+                sl.keys(),
+                sl.values(),
+                strict=True,
+            ):
+                yield StoredMessage(p, offset, sl.ts, key, value if value is not None else b"")
+
+    @property
+    def last_offsets(self) -> dict[int, int]:
+        """The last offset read in each partition."""
+        return {p: sl.first_offset + sl.count - 1 for p, sl in self.parts if sl.count}
 
     def to_wire(self) -> list[dict]:
         return [
@@ -54,27 +82,29 @@ class MessageBatch:
                 "offset": m.offset,
                 "timestamp": format_ms(m.ts),
             }
-            for m in self.messages
+            for m in self._messages()
         ]
 
     def to_json(self) -> bytes:
         b2a = binascii.b2a_base64
-        head = (
-            b'{"stream":'
-            + json.dumps(self.stream_name, ensure_ascii=False).encode()
-            + b',"partition":"'
-        )
-        stamps: dict[int, bytes] = {}
-        parts = []
-        for m in self.messages:
-            ts = stamps.get(m.ts)
-            if ts is None:
-                ts = stamps[m.ts] = format_ms(m.ts).encode()
-            key = b"null" if m.key is None else b'"' + b2a(m.key, newline=False) + b'"'
-            parts.append(
-                b'%s%d","key":%s,"value":"%s","offset":%d,"timestamp":"%s"}'
-                % (head, m.partition, key, b2a(m.value, newline=False), m.offset, ts)
-            )
+        name = json.dumps(self.stream_name, ensure_ascii=False).encode()
+        parts: list[bytes] = []
+        for p, sl in self.parts:
+            head = b'{"stream":%s,"partition":"%d","key":' % (name, p)
+            tail_ts = format_ms(sl.ts).encode()
+            offset = sl.first_offset
+            for key, value in zip(sl.keys(), sl.values(), strict=True):
+                parts.append(
+                    b'%s%s,"value":"%s","offset":%d,"timestamp":"%s"}'
+                    % (
+                        head,
+                        b"null" if key is None else b'"' + b2a(key, newline=False) + b'"',
+                        b"" if value is None else b2a(value, newline=False),
+                        offset,
+                        tail_ts,
+                    )
+                )
+                offset += 1
         return b"[" + b",".join(parts) + b"]"
 
 
@@ -102,12 +132,13 @@ def _partition_get(svc: Service, stream, doc: dict, limit: int) -> tuple[Message
             raise ValueError
     except (KeyError, TypeError, ValueError):
         raise errors.cursor_invalid() from None
-    trim = store.trim_offset(stream.id, p)
+    log = store.log
+    trim = log.trim_offset(stream.id, p)
     kind = doc.get("type")
     if kind == "TrimHorizon":
         start = trim
     elif kind == "AtTime":
-        start = store.first_offset_at_time(stream.id, p, int(doc["time"]))
+        start = log.first_offset_at_time(stream.id, p, int(doc["time"]))
     elif kind == "AtOffset":
         start = int(doc["offset"])
         if start < trim:
@@ -118,17 +149,19 @@ def _partition_get(svc: Service, stream, doc: dict, limit: int) -> tuple[Message
     if wait:
         svc.count("gets_throttled")
         raise _throttle(wait)
-    batch = store.read(stream.id, p, start, limit, MAX_BATCH_BYTES)
+    batch = MessageBatch(
+        stream.name, [(p, sl) for sl in log.read(stream.id, p, start, limit, MAX_BATCH_BYTES)]
+    )
     svc.count("gets")
     svc.count("messages_got", len(batch))
-    if batch:
-        nxt = partition_cursor(svc, stream.id, p, "AtOffset", batch[-1].offset + 1)
+    if batch.parts:
+        nxt = partition_cursor(svc, stream.id, p, "AtOffset", batch.last_offsets[p] + 1)
     elif kind == "AtOffset":
         nxt = partition_cursor(svc, stream.id, p, "AtOffset", start)
     else:
         # Nothing yet: keep the position lazy (a TRIM_HORIZON or AT_TIME cursor stays one).
         nxt = partition_cursor(svc, stream.id, p, kind, doc.get("offset"), doc.get("time"))
-    return MessageBatch(stream.name, batch), nxt
+    return batch, nxt
 
 
 def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[MessageBatch, str]:
@@ -154,24 +187,54 @@ def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[MessageBatc
     same_generation = group.generation == doc.get("generation", 0)
     pending = {} if commit_on_get or not same_generation else dict(doc.get("offsets") or {})
     pending = {k: v for k, v in pending.items() if int(k) in mine}
-    batch: list[StoredMessage] = []
-    if mine:
-        share = max(1, limit // len(mine))
-        for p in mine:
-            start = groups.start_position(svc, stream, group, p)
-            if str(p) in pending:
-                start = max(start, int(pending[str(p)]) + 1)
-            if start < store.trim_offset(stream.id, p):
-                raise errors.cursor_outside_retention()
-            room = min(share, limit - len(batch))
-            budget = MAX_BATCH_BYTES - sum(len(m.value) + len(m.key or b"") for m in batch)
-            if room <= 0 or budget <= 0:
-                break
-            got = store.read(stream.id, p, start, room, budget)
-            batch.extend(got)
-            if got:
-                pending[str(p)] = got[-1].offset
+    starts = {}
+    for p in mine:
+        start = groups.start_position(svc, stream, group, p)
+        if str(p) in pending:
+            start = max(start, int(pending[str(p)]) + 1)
+        if start < store.log.trim_offset(stream.id, p):
+            raise errors.cursor_outside_retention()
+        starts[p] = start
+    rotation = int(doc.get("rotation") or 0)
+    parts = _fill(svc, stream.id, starts, limit, rotation)
+    batch = MessageBatch(stream.name, parts)
+    for p, last in batch.last_offsets.items():
+        pending[str(p)] = last
     svc.count("gets")
     svc.count("messages_got", len(batch))
-    nxt = group_cursor(svc, stream.id, name, instance, commit_on_get, timeout_ms, pending)
-    return MessageBatch(stream.name, batch), nxt
+    nxt = group_cursor(
+        svc, stream.id, name, instance, commit_on_get, timeout_ms, pending, rotation + 1
+    )
+    return batch, nxt
+
+
+def _fill(
+    svc: Service, stream_id: str, starts: dict[int, int], limit: int, rotation: int
+) -> list[tuple[int, Slice]]:
+    """Read up to ``limit`` messages (and ``MAX_BATCH_BYTES``) from the partitions in
+    ``starts``: an even share each first, then what is left, to the partitions that still have
+    messages, beginning at position ``rotation`` (mod their number) so no partition always
+    comes last."""
+    log = svc.store.log
+    mine = sorted(starts)
+    if not mine:
+        return []
+    share = max(1, limit // len(mine))
+    left, budget = limit, MAX_BATCH_BYTES
+    read: dict[int, list[Slice]] = {p: [] for p in mine}
+    position = dict(starts)
+    order = mine[rotation % len(mine) :] + mine[: rotation % len(mine)]
+    for rounds in (0, 1):
+        for p in order:
+            room = min(left, share) if rounds == 0 else left
+            if room <= 0 or budget <= 0:
+                break
+            if position[p] >= log.next_offset(stream_id, p):
+                continue
+            got = log.read(stream_id, p, position[p], room, budget)
+            for sl in got:
+                read[p].append(sl)
+                left -= sl.count
+                budget -= sum(sl.sizes())
+                position[p] = sl.first_offset + sl.count
+    return [(p, sl) for p in mine for sl in read[p]]

@@ -16,12 +16,15 @@ when it returns: an acknowledged message is on disk before its offset is sent.
 
 from .database import Store, connect, init_db
 from .group_tables import GroupTables
+from .log import MessageLog, Slice
 from .rows import Group, GroupPartition, PartitionOffsets, StoredMessage, Stream, StreamPool
 
 __all__ = [
     "Group",
     "GroupPartition",
     "GroupTables",
+    "MessageLog",
+    "Slice",
     "PartitionOffsets",
     "Store",
     "StoredMessage",

@@ -1,31 +1,33 @@
-"""The :class:`Store`: every SQL statement about streams, pools, messages and work requests.
+"""The :class:`Store`: transactions, and every SQL statement about streams, pools and keys.
 
-Tables are described in ``localoci/schema.sql``; the consumer-group tables have their own
-module (:mod:`.group_tables`, reached as ``store.groups``), and so have the work requests
-(:mod:`.work_request_table`, ``store.work_requests``).  The hot path (next and trim offset
-of every partition) is cached in memory and written through in the same transaction; a
-rolled-back transaction restores the cache.
+Tables are described in ``localoci/schema.sql``.  Three parts have modules of their own,
+reached as attributes: the message log (:mod:`.log`, ``store.log``: batches in segment files,
+the offsets of every partition), the consumer-group tables (:mod:`.group_tables`,
+``store.groups``) and the work requests (:mod:`.work_request_table`,
+``store.work_requests``).  A rolled-back transaction restores the log's in-memory offsets;
+work that must wait for a commit (deleting files) is queued with :meth:`Store.after_commit`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 from .. import errors
 from .group_tables import GroupTables
-from .rows import PartitionOffsets, StoredMessage, Stream, StreamPool
+from .log import MessageLog
+from .migrate import migrate_message_rows
+from .rows import PartitionOffsets, Stream, StreamPool
 from .work_request_table import WorkRequestTable
 
 # Every table of localoci/schema.sql, children before parents (``reset`` empties them in order).
 # ``meta`` and ``api_keys`` are not data: a reset keeps the clock, the secret and the keys.
+# (The log's own tables, ``batches`` and ``partitions``, are emptied by ``store.log``.)
 DATA_TABLES = (
-    "messages",
-    "partitions",
     "group_partitions",
     "group_instances",
     "groups",
@@ -53,22 +55,23 @@ def init_db(conn: sqlite3.Connection) -> None:
 class Store:
     """Domain-level access to the database.  Methods raise :mod:`errors` for missing things."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, log_dir: Path, durability: str = "full") -> None:
         self.conn = conn
         init_db(conn)
-        # Hot-path caches, always written through to the database in the same transaction.
-        self._next: dict[tuple[str, int], int] = {}
-        self._trim: dict[tuple[str, int], int] = {}
-        for row in conn.execute(
-            "SELECT stream_id, partition, next_offset, trim_offset FROM partitions"
-        ):
-            self._next[(row["stream_id"], row["partition"])] = row["next_offset"]
-            self._trim[(row["stream_id"], row["partition"])] = row["trim_offset"]
+        self._pending: list[Callable[[], None]] = []
+        self.log = MessageLog(conn, log_dir, durability, self.after_commit)
+        self.log.recover()
+        migrate_message_rows(conn, self.log, self.tx)
         self.groups = GroupTables(conn)
         self.work_requests = WorkRequestTable(conn)
 
     def close(self) -> None:
+        self.log.close()
         self.conn.close()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the current transaction commits (dropped if it rolls back)."""
+        self._pending.append(action)
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -78,23 +81,29 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise errors.storage_unavailable(str(exc)) from None
-        snapshot = (dict(self._next), dict(self._trim))
+        snapshot = self.log.snapshot()
+        self._pending = []
         try:
             yield
+            self.log.flush()
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, OSError) as exc:
             self._rollback(snapshot)
             raise errors.storage_unavailable(str(exc)) from None
         except BaseException:
             self._rollback(snapshot)
             raise
+        pending, self._pending = self._pending, []
+        for action in pending:
+            action()
 
-    def _rollback(self, snapshot: tuple[dict, dict]) -> None:
+    def _rollback(self, snapshot: tuple) -> None:
         try:
             self.conn.execute("ROLLBACK")
         except sqlite3.OperationalError:
             pass
-        self._next, self._trim = snapshot
+        self.log.restore(snapshot)
+        self._pending = []
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the database and truncate it (after a big trim, so the data
@@ -105,8 +114,7 @@ class Store:
         """Forget every stream, pool, message, group and work request (inside ``tx()``)."""
         for table in DATA_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
-        self._next.clear()
-        self._trim.clear()
+        self.log.drop_all()
 
     # -- meta ------------------------------------------------------------------------------
 
@@ -250,12 +258,7 @@ class Store:
                 json.dumps(s.defined_tags),
             ),
         )
-        for p in range(s.partitions):
-            self.conn.execute(
-                "INSERT INTO partitions(stream_id, partition) VALUES (?, ?)", (s.id, p)
-            )
-            self._next[(s.id, p)] = 0
-            self._trim[(s.id, p)] = 0
+        self.log.add_partitions(s.id, s.partitions)
 
     def update_stream(self, s: Stream) -> None:
         self.conn.execute(
@@ -286,19 +289,11 @@ class Store:
 
     def drop_stream_data(self, stream_id: str) -> None:
         """Delete a stream's messages, partitions and groups (the stream row stays, DELETED)."""
-        for table in ("messages", "partitions", "groups", "group_partitions", "group_instances"):
+        for table in ("groups", "group_partitions", "group_instances"):
             self.conn.execute(f"DELETE FROM {table} WHERE stream_id = ?", (stream_id,))
-        for key in [k for k in self._next if k[0] == stream_id]:
-            self._next.pop(key, None)
-            self._trim.pop(key, None)
+        self.log.drop_stream(stream_id)
 
-    # -- the log ---------------------------------------------------------------------------
-
-    def next_offset(self, stream_id: str, partition: int) -> int:
-        return self._next[(stream_id, partition)]
-
-    def trim_offset(self, stream_id: str, partition: int) -> int:
-        return self._trim[(stream_id, partition)]
+    # -- figures ---------------------------------------------------------------------------
 
     def partition_offsets(self, stream_id: str) -> list[PartitionOffsets]:
         """Next and trim offset of each of the stream's partitions, as stored (``/_localoci/stats``)."""
@@ -307,79 +302,3 @@ class Store:
             (stream_id,),
         )
         return [PartitionOffsets(r["partition"], r["next_offset"], r["trim_offset"]) for r in rows]
-
-    def append(
-        self, stream_id: str, rows: list[tuple[int, bytes | None, bytes]], ts: int
-    ) -> list[int]:
-        """Append ``(partition, key, value)`` rows; return their offsets.  Call inside ``tx()``."""
-        offsets = []
-        touched: dict[int, int] = {}
-        params = []
-        for partition, key, value in rows:
-            off = self._next[(stream_id, partition)]
-            self._next[(stream_id, partition)] = off + 1
-            touched[partition] = off + 1
-            offsets.append(off)
-            params.append((stream_id, partition, off, ts, key, value))
-        self.conn.executemany(
-            "INSERT INTO messages(stream_id, partition, offset, ts, key, value) VALUES (?, ?, ?, ?, ?, ?)",
-            params,
-        )
-        self.conn.executemany(
-            "UPDATE partitions SET next_offset = ? WHERE stream_id = ? AND partition = ?",
-            [(nxt, stream_id, p) for p, nxt in touched.items()],
-        )
-        return offsets
-
-    def read(
-        self,
-        stream_id: str,
-        partition: int,
-        from_offset: int,
-        limit: int,
-        max_bytes: int | None = None,
-    ) -> list[StoredMessage]:
-        """Up to ``limit`` messages from ``from_offset``; with ``max_bytes``, stop once the keys
-        and values read reach it (always at least one message)."""
-        cur = self.conn.execute(
-            "SELECT offset, ts, key, value FROM messages WHERE stream_id = ? AND partition = ? AND offset >= ? "
-            "ORDER BY offset LIMIT ?",
-            (stream_id, partition, from_offset, limit),
-        )
-        out, size = [], 0
-        for r in cur:
-            key, value = r["key"], r["value"]
-            out.append(StoredMessage(partition, r["offset"], r["ts"], key, value))
-            size += len(value) + len(key or b"")
-            if max_bytes is not None and size >= max_bytes:
-                cur.close()
-                break
-        return out
-
-    def first_offset_at_time(self, stream_id: str, partition: int, ts: int) -> int:
-        """The first retained offset whose timestamp is >= ``ts`` (or the next offset)."""
-        row = self.conn.execute(
-            "SELECT min(offset) AS first FROM messages WHERE stream_id = ? AND partition = ? AND ts >= ?",
-            (stream_id, partition, ts),
-        ).fetchone()
-        return row["first"] if row["first"] is not None else self._next[(stream_id, partition)]
-
-    def trim(self, stream_id: str, partition: int, older_than_ts: int) -> int:
-        """Delete messages appended before ``older_than_ts``; return the new trim offset."""
-        row = self.conn.execute(
-            "SELECT max(offset) AS last FROM messages WHERE stream_id = ? AND partition = ? AND ts < ?",
-            (stream_id, partition, older_than_ts),
-        ).fetchone()
-        if row["last"] is None:
-            return self._trim[(stream_id, partition)]
-        new_trim = row["last"] + 1
-        self.conn.execute(
-            "DELETE FROM messages WHERE stream_id = ? AND partition = ? AND offset < ?",
-            (stream_id, partition, new_trim),
-        )
-        self.conn.execute(
-            "UPDATE partitions SET trim_offset = ? WHERE stream_id = ? AND partition = ?",
-            (new_trim, stream_id, partition),
-        )
-        self._trim[(stream_id, partition)] = new_trim
-        return new_trim
