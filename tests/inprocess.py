@@ -11,10 +11,9 @@ for the thread.  Tests that must prove the real ``python -m localoci serve`` use
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from localoci.cli import build_parser, config_from_args
