@@ -17,7 +17,7 @@ from .results import Created
 
 def create_stream_pool(svc: Service, body: object) -> Created:
     body = require_object(body, "CreateStreamPoolDetails")
-    compartment = get_str(body, "compartmentId", required=True)
+    compartment = svc.check_compartment(get_str(body, "compartmentId", required=True))
     name = get_str(body, "name", required=True)
     now = svc.clock.now_ms()
     pool = StreamPool(
@@ -35,4 +35,4 @@ def create_stream_pool(svc: Service, body: object) -> Created:
     with svc.store.tx():
         svc.store.insert_pool(pool)
         wr = new_work_request(svc, "CREATE_STREAM_POOL", pool, "CREATED")
-    return Created(pool.to_wire(svc.base_url), wr)
+    return Created(pool.to_wire(svc.messages_endpoint()), wr)

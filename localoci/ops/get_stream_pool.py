@@ -7,4 +7,4 @@ from ._pools import find
 
 
 def get_stream_pool(svc: Service, pool_id: str) -> dict:
-    return find(svc, pool_id).to_wire(svc.base_url)
+    return find(svc, pool_id).to_wire(svc.messages_endpoint())

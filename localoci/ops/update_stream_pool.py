@@ -24,4 +24,4 @@ def update_stream_pool(svc: Service, pool_id: str, body: object) -> Updated:
     with svc.store.tx():
         svc.store.update_pool(pool)
         wr = new_work_request(svc, "UPDATE_STREAM_POOL", pool, "UPDATED")
-    return Updated(pool.to_wire(svc.base_url), wr)
+    return Updated(pool.to_wire(svc.messages_endpoint()), wr)
