@@ -39,5 +39,6 @@ def list_stream_pools(svc: Service, query: dict) -> Page:
     page = pools[start : start + limit]
     more = start + limit < len(pools)
     return Page(
-        [p.to_wire(svc.messages_endpoint(), summary=True) for p in page], str(start + limit) if more else None
+        [p.to_wire(svc.messages_endpoint(), summary=True) for p in page],
+        str(start + limit) if more else None,
     )
