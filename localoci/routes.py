@@ -122,15 +122,18 @@ def h_list_pools(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_get_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return WireResponse(200, ops.get_stream_pool(svc, r.params["pool_id"]))
+    return _fetched(ops.get_stream_pool(svc, r.params["pool_id"]))
 
 
 def h_update_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return _created(ops.update_stream_pool(svc, r.params["pool_id"], r.json()))
+    result = ops.update_stream_pool(svc, r.params["pool_id"], r.json(), r.headers.get("if-match"))
+    return _created(result)
 
 
 def h_delete_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return _accepted(202, ops.delete_stream_pool(svc, r.params["pool_id"]))
+    return _accepted(
+        202, ops.delete_stream_pool(svc, r.params["pool_id"], r.headers.get("if-match"))
+    )
 
 
 def h_get_work_request(svc: Service, r: WireRequest) -> WireResponse:
@@ -138,7 +141,9 @@ def h_get_work_request(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_list_work_requests(svc: Service, r: WireRequest) -> WireResponse:
-    return WireResponse(200, ops.list_work_requests(svc, r.query))
+    page = ops.list_work_requests(svc, r.query)
+    headers = {"opc-next-page": page.next_page} if page.next_page else {}
+    return WireResponse(200, {"items": page.items}, headers)
 
 
 def h_work_request_errors(svc: Service, r: WireRequest) -> WireResponse:
