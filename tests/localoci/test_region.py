@@ -267,3 +267,26 @@ def test_a_realm_domain_must_be_invalid_and_may_carry_a_port():
     bad = build_parser().parse_args(["serve", "--as-region", "lab-2", "--realm-domain", "oci.com"])
     with pytest.raises(ValueError, match=r"\.invalid"):
         realm_from_args(bad)
+
+
+def test_the_doctor_reaches_the_region_through_its_proxy(env, monkeypatch):
+    """Behind HTTPS_PROXY the SDK never dials the host itself; the doctor must not either."""
+    from labhelpers.doctor import _reachable
+
+    monkeypatch.setenv("HTTPS_PROXY", env["HTTPS_PROXY"])
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert _reachable(f"{ADMIN}/20180418")
+    assert not _reachable("https://streaming.us-ashburn-1.oci.oraclecloud.com/20180418")
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert not _reachable(f"{ADMIN}/20180418", timeout=1), "the name resolves nowhere"
+
+
+def test_the_local_target_refuses_a_region_and_says_how_to_use_it(region, monkeypatch):
+    from labhelpers import localctl
+    from labhelpers.errors import LabError
+
+    monkeypatch.delenv("LOCALOCI_URL", raising=False)
+    monkeypatch.setenv("LOCALOCI_HOME", str(region.data_dir))
+    with pytest.raises(LabError, match="serves as region lab-1.*LAB_TARGET=oci"):
+        localctl.find()
