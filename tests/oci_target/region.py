@@ -49,6 +49,7 @@ def learner_profile(info: localctl.ServerInfo, home: Path, user_name: str) -> Pr
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
+        + b"OCI_API_KEY\n"  # the label `oci setup config` appends (the CLI warns without it)
     )
     key_file.chmod(0o600)
     public = (
