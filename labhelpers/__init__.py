@@ -17,7 +17,8 @@ fails; a new module must be added here)::
     encoding     <- errors                     base64 at the edge, (de)serializers
     binder       <- errors                     Binder detection, public URLs, the oci-target guard
     localctl     <- errors                     find or start localoci over HTTP (never imports it)
-    connect      <- binder, errors, localctl, redact   connect(): target, auth, clients
+    settings     <- errors                     a learner's settings file from an instructor
+    connect      <- binder, errors, localctl, redact, settings   connect(): target, auth, clients
     streams      <- connect, errors            get or create the lab stream; clean up
     publish      <- encoding, errors, limits   PutMessages in batches, throttled entries retried
     consume      <- encoding, errors, limits   cursors; the GetMessages loop as an iterator
@@ -27,6 +28,7 @@ fails; a new module must be added here)::
     workers      <- consume, encoding, errors, frames, groups, limits, publish   background threads
     functions    <- (nothing)                  the hello function and its deployment spec (package data)
     gateway      <- connect, consume, encoding, errors, functions, streams   deploy and call hello
+    classroom    <- connect, errors, functions, gateway, settings, streams   class prepare/remove
     charts       <- (nothing)                  every chart: plot_x(frame, ax=None, **kw) -> Axes
     live         <- (nothing)                  a chart that redraws while work runs (widget)
     widgets      <- consume, encoding, frames, publish   the cursor picker, the produce form
@@ -34,7 +36,7 @@ fails; a new module must be added here)::
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step
     cli          <- connect, redact            the OCI CLI beside the SDK
     report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
-    __main__     <- report                     python -m labhelpers report ...
+    __main__     <- classroom, connect, errors, report   python -m labhelpers report|class ...
 
 This module (the package) re-exports the common names and is imported by none of them.
 

@@ -1,7 +1,9 @@
 """``connect()``: resolve the target and auth, say where each setting came from, return clients.
 
-Resolution order for every setting: the argument, then the environment, then the OCI
-config file, then the local default (the ``PUBSUB_EMULATOR_HOST`` idiom):
+Resolution order for every setting: the argument, then the environment, then (on the oci
+target) the learner's settings file from an instructor (:mod:`labhelpers.settings`:
+``$LAB_SETTINGS`` or ``~/.oci/lab-settings.json``), then the OCI config file, then the
+default (the ``PUBSUB_EMULATOR_HOST`` idiom):
 
 =================  =====================  ==============================================
 setting            environment            default
@@ -11,11 +13,20 @@ config file        ``OCI_CONFIG_FILE``    ``~/.oci/config`` (oci) / localoci's (
 profile            ``OCI_CLI_PROFILE``    ``DEFAULT`` (oci) / ``LOCAL`` (local)
 auth               ``LAB_AUTH``           ``api_key`` (or ``security_token`` when the
                                           profile has a ``security_token_file``)
+learner id         ``LAB_ID``             your login name (tags, the stream's name)
 compartment        ``LAB_COMPARTMENT_ID`` the tenancy (root compartment)
-stream name        ``LAB_STREAM``         ``lab-stream`` (local); ``lab-stream-<you>`` (oci)
+stream name        ``LAB_STREAM``         ``lab-stream`` (local); ``lab-stream-<id>`` (oci)
 =================  =====================  ==============================================
 
+The settings file also carries what ``labhelpers.gateway`` looks for on a tenancy
+(``LAB_FN_APP``, ``HELLO_FUNCTION_OCID``, ``LAB_GATEWAY_OCID``, ``LAB_PATH_PREFIX``):
+:meth:`Lab.setting` reads them in the same order (environment, then file).
+
 Secrets are never shown: user and tenancy OCIDs, fingerprints and key paths are redacted.
+
+Why one long module (about 420 lines): every setting is resolved here in one order, for two
+targets and four kinds of auth, and the table above, the two ``_connect_*`` functions and the
+:class:`Lab` they return are read together; split, the order would be in several places.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ from . import localctl
 from .binder import guard_oci_target
 from .errors import LabConfigError
 from .redact import redact
+from .settings import Settings
+from .settings import load as load_settings
 
 TARGETS = ("local", "oci")
 AUTHS = ("api_key", "security_token", "instance_principal", "resource_principal")
@@ -67,9 +80,10 @@ def mask(name: str, value: str | None) -> str:
     return "[REDACTED]" + value[-4:]
 
 
-def default_stream_name(target: str) -> str:
-    """``lab-stream`` locally; on a shared tenancy each learner gets ``lab-stream-<id>``."""
-    lab_id = os.environ.get("LAB_ID")
+def default_stream_name(target: str, lab_id: str | None = None) -> str:
+    """``lab-stream`` locally; on a shared tenancy each learner gets ``lab-stream-<id>``
+    (``lab_id``, default ``$LAB_ID``, else the login name)."""
+    lab_id = lab_id or os.environ.get("LAB_ID")
     if target == "local":
         return f"lab-stream-{lab_id}" if lab_id else "lab-stream"
     who = lab_id or re.sub(r"[^A-Za-z0-9-]", "-", getpass.getuser())[:24]
@@ -89,6 +103,12 @@ class Lab:
     settings: list[Setting] = field(default_factory=list)
     local: localctl.LocalServer | None = None
     owner: str = ""
+    class_settings: Settings = field(default_factory=Settings)
+
+    def setting(self, key: str) -> str | None:
+        """A class setting (``LAB_FN_APP``, ``LAB_GATEWAY_OCID`` ...): the environment's
+        value, else the learner's settings file's (oci target), else None."""
+        return self.class_settings.get(key)
 
     # -- clients ---------------------------------------------------------------------------
 
@@ -179,12 +199,20 @@ class Lab:
 
 
 def _pick(
-    name: str, arg: Any, env: str | None, default: Any, default_source: str
+    name: str,
+    arg: Any,
+    env: str | None,
+    default: Any,
+    default_source: str,
+    settings: Settings | None = None,
 ) -> tuple[Any, str]:
+    """The value and its source: argument, environment, settings file, default."""
     if arg is not None:
         return arg, "argument"
     if env and os.environ.get(env):
         return os.environ[env], f"${env}"
+    if env and settings is not None and settings.values.get(env):
+        return settings.values[env], "settings file"
     return default, default_source
 
 
@@ -289,6 +317,10 @@ def _connect_local(settings: list[Setting], config_file, profile, stream_name) -
 
 
 def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_name, region) -> Lab:
+    given = load_settings()
+    if given.path is not None:
+        settings.append(Setting("settings file", str(given.path), "$LAB_SETTINGS or default"))
+    lab_id, id_src = _pick("learner id", None, "LAB_ID", getpass.getuser(), "login name", given)
     cfg_file, cfg_src = _pick("config", config_file, "OCI_CONFIG_FILE", "~/.oci/config", "default")
     prof, prof_src = _pick("profile", profile, "OCI_CLI_PROFILE", "DEFAULT", "default")
     auth_name, auth_src = _pick("auth", auth, "LAB_AUTH", None, "default")
@@ -347,17 +379,28 @@ def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_na
     if not config.get("region"):
         raise LabConfigError("No region: add region=... to the profile, or set OCI_REGION.")
     comp, comp_src = _pick(
-        "compartment", compartment_id, "LAB_COMPARTMENT_ID", tenancy, "tenancy (root compartment)"
+        "compartment",
+        compartment_id,
+        "LAB_COMPARTMENT_ID",
+        tenancy,
+        "tenancy (root compartment)",
+        given,
     )
     if not comp:
         raise LabConfigError(
             "No compartment: set LAB_COMPARTMENT_ID to the OCID of the lab's compartment."
         )
     name, name_src = _pick(
-        "stream", stream_name, "LAB_STREAM", default_stream_name("oci"), "default (one per learner)"
+        "stream",
+        stream_name,
+        "LAB_STREAM",
+        default_stream_name("oci", lab_id),
+        "default (one per learner)",
+        given,
     )
     settings += [
         Setting("region", config["region"], "config file" if not region else "argument"),
+        Setting("learner id", lab_id, id_src),
         Setting("compartment", mask("compartment", comp), comp_src),
         Setting("stream", name, name_src),
     ]
@@ -370,7 +413,8 @@ def _connect_oci(settings, config_file, profile, auth, compartment_id, stream_na
         name,
         settings,
         None,
-        owner=os.environ.get("LAB_ID") or getpass.getuser(),
+        owner=lab_id,
+        class_settings=given,
     )
 
 

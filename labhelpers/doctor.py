@@ -14,6 +14,7 @@ import hashlib
 import os
 import socket
 import stat
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -145,11 +146,24 @@ def check_config_file(path: str, profile: str) -> list[Finding]:
 
 
 def _reachable(url: str, timeout: float = 3.0) -> bool:
+    """Can a TCP connection reach the endpoint the way the SDK will?  Behind a proxy
+    (``HTTPS_PROXY``, which the SDK's requests honours) the SDK never connects to the host
+    itself, so ask the proxy for a tunnel (CONNECT) instead of dialling the host directly."""
     u = urlparse(url)
+    port = u.port or (443 if u.scheme == "https" else 80)
+    host = u.hostname or ""
+    proxy = urllib.request.getproxies().get(u.scheme)
+    if proxy and not urllib.request.proxy_bypass(host):
+        p = urlparse(proxy if "://" in proxy else f"http://{proxy}")
+        try:
+            with socket.create_connection((p.hostname, p.port or 80), timeout) as s:
+                s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+                s.settimeout(timeout)
+                return s.recv(64).split(b" ", 2)[1:2] == [b"200"]
+        except (OSError, IndexError):
+            return False
     try:
-        with socket.create_connection(
-            (u.hostname, u.port or (443 if u.scheme == "https" else 80)), timeout
-        ):
+        with socket.create_connection((host, port), timeout):
             return True
     except OSError:
         return False

@@ -42,7 +42,6 @@ Exceptions::
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,7 +246,7 @@ def _wait(client: Any, get: Any, ident: str, until: str = "ACTIVE", timeout: flo
 
 
 def _find_application(lab: Lab, fm) -> Any | None:
-    name = os.environ.get("LAB_FN_APP", APPLICATION)
+    name = lab.setting("LAB_FN_APP") or APPLICATION
     apps = [
         a
         for a in fm.list_applications(lab.compartment_id, display_name=name).data
@@ -266,8 +265,8 @@ def _find_function(fm, app_id: str, name: str) -> Any | None:
 
 
 def _find_gateway(lab: Lab, gc) -> Any | None:
-    if os.environ.get("LAB_GATEWAY_OCID"):
-        return gc.get_gateway(os.environ["LAB_GATEWAY_OCID"]).data
+    if lab.setting("LAB_GATEWAY_OCID"):
+        return gc.get_gateway(lab.setting("LAB_GATEWAY_OCID")).data
     gws = [
         g
         for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
@@ -342,13 +341,13 @@ def deploy_hello(
         "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint,
         **(config or {}),
     }
-    prefix = path_prefix or os.environ.get("LAB_PATH_PREFIX") or PATH_PREFIX
+    prefix = path_prefix or lab.setting("LAB_PATH_PREFIX") or PATH_PREFIX
 
     # Look everything up before changing anything, so a missing piece on OCI changes nothing.
     app, gw = _find_application(lab, fm), _find_gateway(lab, gc)
     if lab.target != "local" and app is None:
         raise GatewaySetupError(
-            f"No Functions application {os.environ.get('LAB_FN_APP', APPLICATION)!r} in the lab "
+            f"No Functions application {lab.setting('LAB_FN_APP') or APPLICATION!r} in the lab "
             "compartment. Create it on a subnet of your VCN (`fn create app lab-app --annotation "
             "oracle.com/oci/subnetIds='[\"<subnet ocid>\"]'`) and run `fn deploy` (see "
             "oci_setup_steps()), or set LAB_FN_APP to your application's name."
@@ -377,9 +376,9 @@ def deploy_hello(
         fn is None
         and lab.target != "local"
         and function_name == FUNCTION
-        and os.environ.get("HELLO_FUNCTION_OCID")
+        and lab.setting("HELLO_FUNCTION_OCID")
     ):
-        fn = fm.get_function(os.environ["HELLO_FUNCTION_OCID"]).data
+        fn = fm.get_function(lab.setting("HELLO_FUNCTION_OCID")).data
     if fn is None:
         fn = fm.create_function(
             M.CreateFunctionDetails(
@@ -463,8 +462,8 @@ def _source(lab: Lab, fm, app_id: str) -> Any:
     if lab.target == "local":
         return M.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR))
     primary = (
-        fm.get_function(os.environ["HELLO_FUNCTION_OCID"]).data
-        if os.environ.get("HELLO_FUNCTION_OCID")
+        fm.get_function(lab.setting("HELLO_FUNCTION_OCID")).data
+        if lab.setting("HELLO_FUNCTION_OCID")
         else _find_function(fm, app_id, FUNCTION)
     )
     if primary is None:
@@ -587,11 +586,11 @@ def undeploy_hello(lab: Lab) -> list[str]:
         for g in gc.list_gateways(lab.compartment_id, display_name=GATEWAY).data.items
         if g.lifecycle_state not in GONE
     ]
-    if os.environ.get("LAB_GATEWAY_OCID") and all(
-        g.id != os.environ["LAB_GATEWAY_OCID"] for g in gateways
+    if lab.setting("LAB_GATEWAY_OCID") and all(
+        g.id != lab.setting("LAB_GATEWAY_OCID") for g in gateways
     ):
         try:
-            gateways.append(gc.get_gateway(os.environ["LAB_GATEWAY_OCID"]).data)
+            gateways.append(gc.get_gateway(lab.setting("LAB_GATEWAY_OCID")).data)
         except oci.exceptions.ServiceError as exc:
             if exc.status != 404:
                 raise
@@ -628,7 +627,7 @@ def oci_setup_steps(lab: Lab, stream: Any) -> str:
 
     The compartment is written as ``$LAB_COMPARTMENT_ID`` (export it), not as its OCID.
     """
-    app = os.environ.get("LAB_FN_APP", APPLICATION)
+    app = lab.setting("LAB_FN_APP") or APPLICATION
     return f"""\
 Before deploy_hello() can work on OCI (once per tenancy / per learner):
 
@@ -672,7 +671,7 @@ Before deploy_hello() can work on OCI (once per tenancy / per learner):
    The CLI equivalent, with the same file:
      envsubst < {SPEC_FILE} > /tmp/api_deployment.json
      oci api-gateway deployment create -c $LAB_COMPARTMENT_ID --gateway-id <gateway ocid> \\
-         --path-prefix {os.environ.get("LAB_PATH_PREFIX") or PATH_PREFIX} --display-name lab-hello-api \\
+         --path-prefix {lab.setting("LAB_PATH_PREFIX") or PATH_PREFIX} --display-name lab-hello-api \\
          --specification file:///tmp/api_deployment.json
    (a shared gateway needs one prefix per learner: export LAB_PATH_PREFIX=/{lab.owner}{PATH_PREFIX})
 """

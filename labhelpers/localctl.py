@@ -68,6 +68,13 @@ def find() -> LocalServer | None:
         cfg = os.environ.get("LOCALOCI_CONFIG_FILE") or str(d / "config")
         return LocalServer(url.rstrip("/"), d, cfg, os.environ.get("LOCALOCI_PROFILE", "LOCAL"))
     info = _ctl.find(data_dir())
+    if info is not None and info.region:
+        raise LocalOCIError(
+            f"The localoci in {info.data_dir} serves as region {info.region} (HTTPS under its own "
+            "hostnames), not as the local stand-in. Use it with LAB_TARGET=oci and the variables "
+            f"`python -m localoci env --data-dir {info.data_dir}` prints, or point LOCALOCI_HOME "
+            "at another directory for the local target."
+        )
     return _server(info) if info else None
 
 

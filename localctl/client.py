@@ -102,6 +102,12 @@ class Control:
     def shutdown(self) -> dict:
         return self.call("POST", "/shutdown")
 
+    def add_user(self, name: str, public_pem: str) -> dict:
+        """Register a user of the local tenancy (made if new) with an RSA public key, so an
+        ordinary config profile can sign for it: ``{"tenancy", "tenancyName", "user",
+        "userName", "fingerprint", "region"}``, what that profile needs."""
+        return self.call("POST", "/users", {"name": name, "publicKey": public_pem})
+
     # -- waiting ---------------------------------------------------------------------------
 
     def wait_healthy(self, timeout: float = 20.0, alive: Callable[[], bool] | None = None) -> dict:

@@ -6,7 +6,14 @@
      "control_url": "http://127.0.0.1:18730/_localoci", its own endpoints (health, clock, ...)
      "pid": 4242, "port": 18730, "host": "127.0.0.1",
      "config_file": ".../config", "profile": "LOCAL",    the OCI config it wrote for clients
-     "limits": true, "auth": true}
+     "limits": true, "auth": true,
+     "region": null, "client_env": {}}                  region mode only (below)
+
+A server in region mode (``serve --as-region lab-1``) writes its admin endpoint as ``url``
+(``https://streaming.lab-1.oci.lab.invalid``), its control side channel as ``control_url``
+(a loopback port of its own), ``region``, and ``client_env``: what a client that knows nothing
+of localoci needs in its environment (``OCI_REGION_METADATA``, ``REQUESTS_CA_BUNDLE``,
+``HTTPS_PROXY``; ``python -m localoci env`` prints them as exports).
 
 >>> info = ServerInfo(url="http://127.0.0.1:1", control_url="http://127.0.0.1:1/_localoci", pid=1,
 ...                   port=1, host="127.0.0.1", config_file="/d/config", profile="LOCAL")
@@ -43,6 +50,8 @@ class ServerInfo:
     profile: str
     limits: bool = True
     auth: bool = True
+    region: str | None = None  # the region identifier in region mode, else None
+    client_env: dict[str, str] = field(default_factory=dict)
     data_dir: Path | None = field(default=None, compare=False)  # where it was read from
 
     def to_json(self) -> dict:
@@ -63,6 +72,8 @@ class ServerInfo:
             profile=str(doc["profile"]),
             limits=bool(doc.get("limits", True)),
             auth=bool(doc.get("auth", True)),
+            region=doc.get("region") or None,
+            client_env={str(k): str(v) for k, v in (doc.get("client_env") or {}).items()},
             data_dir=data_dir,
         )
 

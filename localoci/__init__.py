@@ -6,24 +6,27 @@ data in SQLite (WAL) in one data directory, verifies request signatures, and enf
 limits unless told not to.  ``COVERAGE.md`` lists every emulated operation and every
 deliberate difference from OCI.
 
-The layers, top to bottom (an arrow: "may import"); ``faas/`` has the same layers for
-Functions and API Gateway, and the streaming modules never import ``faas`` (only ``app``
-wires it in)::
+The layers, top to bottom (an arrow: "may import"); ``faas/`` and ``identity/`` have the
+same layers for Functions and API Gateway and for Identity, and the streaming modules never
+import ``faas`` (only ``app`` wires it in; Identity's store is part of every service, since
+streams honour compartments)::
 
-    process   app, server, cli, process, __main__, faas/__init__       -> everything, localctl, uvicorn
+    process   app, server, regional, cli, process, __main__,           -> everything, localctl, uvicorn
+              faas/__init__, identity/__init__
       |
     wire      wire, routes, control_routes, faas/routes, faas/gateway, -> ops, domain, base; starlette,
-              kafka/* (the Kafka listener, a second wire)                 kafka-python
+              identity/routes, proxy (the region's CONNECT proxy),        kafka-python
+              kafka/* (the Kafka listener, a second wire)
       |
-    ops       ops/*, faas/ops/*  (one module per API action)           -> domain, store, base
+    ops       ops/*, faas/ops/*, identity/ops/*  (one module per API action)  -> domain, store, base
       |
     domain    service, groups, bootstrap, faas/state, faas/runtime,    -> store, base
-              faas/fncall, faas/models
+              faas/fncall, faas/models, identity/models
       |
-    store     store/*, faas/store  (the only modules with SQL)         -> base; sqlite3
+    store     store/*, faas/store, identity/store  (the only SQL)      -> base; sqlite3
       |
     base      errors, timefmt, ids, clock, limits, cursors, auth,      -> base only
-              lifecycle, certs, and this package's __version__
+              lifecycle, certs, region, and this package's __version__
 
 * **process** assembles and runs a server: the app factory, the uvicorn server and
   ``server.json``, the command line.  Only here: ``uvicorn``, ``localctl`` (the control

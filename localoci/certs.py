@@ -1,7 +1,8 @@
 """A private CA and server certificates in the data directory, for TLS listeners.
 
-The Kafka listener (SASL_SSL, as OCI requires) and a future HTTPS "region mode" need a
-certificate whose names are what clients connect to.  At first start localoci creates a CA
+The Kafka listener (SASL_SSL, as OCI requires) and the HTTPS region mode
+(``serve --as-region``: one certificate for every hostname of the region, two of them
+wildcards) need a certificate whose names are what clients connect to.  At first start localoci creates a CA
 (``tls/ca.pem``: what clients trust, e.g. librdkafka's ``ssl.ca.location``) and, per use, a
 server certificate signed by it whose subjectAltName lists the given names
 (``tls/<name>.pem`` + ``tls/<name>-key.pem``).  Later starts reuse them; a server
@@ -177,6 +178,33 @@ def ensure_server_certificate(
         + ca_cert.public_bytes(serialization.Encoding.PEM),
     )
     return TlsMaterial(folder / "ca.pem", cert_path, key_path, wanted)
+
+
+def write_ca_bundle(material: TlsMaterial, extra: Iterable[str | os.PathLike]) -> Path:
+    """``tls/ca-bundle.pem``: the local CA, then the certificates of each ``extra`` bundle that
+    exists (certifi's roots; a ``REQUESTS_CA_BUNDLE`` the machine already sets), for clients
+    whose ``REQUESTS_CA_BUNDLE`` must trust the region *and* everything they trusted before
+    (the variable replaces requests' default bundle).  The bundle itself is never read back
+    into itself, so a client environment that already points at it keeps it the same.
+
+    >>> import tempfile
+    >>> m = ensure_server_certificate(tempfile.mkdtemp(), ["localhost"])
+    >>> again = write_ca_bundle(m, [write_ca_bundle(m, [])])
+    >>> again.read_bytes() == m.ca_file.read_bytes()
+    True
+    """
+    path = material.ca_file.with_name("ca-bundle.pem")
+    parts = [material.ca_file.read_bytes().rstrip() + b"\n"]
+    for item in extra:
+        p = Path(item)
+        try:
+            if p.resolve() == path.resolve() or not p.is_file():
+                continue
+            parts.append(p.read_bytes().rstrip() + b"\n")
+        except OSError:
+            continue
+    _write(path, b"".join(parts))
+    return path
 
 
 def server_context(material: TlsMaterial) -> ssl.SSLContext:

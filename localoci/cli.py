@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import localctl
 
 from .limits import Limits
+from .region import DEFAULT_DOMAIN, Realm
 from .server import ServerError, serve
 from .service import ServerConfig
 
@@ -82,6 +84,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop after this many seconds without requests (default: never)",
     )
+    r = s.add_argument_group(
+        "region mode",
+        "Serve as a region of a custom realm, as far as a client can tell: HTTPS under the "
+        "realm's hostnames (streaming.<region>.oci.<domain>, ...; a CA and certificate are made "
+        "in <data dir>/tls at first start), no /_localoci endpoints on them (a loopback control "
+        "port instead), the real clock, and a CONNECT proxy that takes clients there. "
+        "`python -m localoci env` prints what a client needs (OCI_REGION_METADATA, "
+        "REQUESTS_CA_BUNDLE, HTTPS_PROXY).",
+    )
+    r.add_argument(
+        "--as-region",
+        metavar="REGION",
+        default=None,
+        help="serve as this region (e.g. lab-1) instead of the local stand-in",
+    )
+    r.add_argument(
+        "--realm-domain",
+        default=DEFAULT_DOMAIN,
+        metavar="DOMAIN[:PORT]",
+        help=f"the realm's domain, ending in .invalid (default {DEFAULT_DOMAIN}); a port "
+        "makes every URL carry it",
+    )
+    r.add_argument(
+        "--control-port", type=int, default=0, help="the control side channel's port (0: any)"
+    )
+    r.add_argument("--proxy-port", type=int, default=0, help="the CONNECT proxy's port (0: any)")
+    s.add_argument(
+        "--compartments",
+        choices=("strict", "open"),
+        default=None,
+        help="strict: an unknown compartment OCID is 404 NotAuthorizedOrNotFound, as on OCI; "
+        "open: any OCID works (default: strict in region mode, open otherwise)",
+    )
     s.add_argument("-v", "--verbose", action="store_true", help="debug logging to server.log")
     s.add_argument(
         "--detach",
@@ -109,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def realm_from_args(args: argparse.Namespace) -> Realm | None:
+    """The realm ``--as-region`` and ``--realm-domain`` describe (ValueError names the fix)."""
+    if not args.as_region:
+        return None
+    return Realm(args.as_region, args.realm_domain)
+
+
 def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
     """The ServerConfig that ``serve``'s options describe (tests build in-process servers with it)."""
     return ServerConfig(
@@ -121,6 +163,10 @@ def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
         ready_delay_ms=args.ready_delay_ms,
         allow_remote=args.allow_remote,
         idle_exit_s=args.idle_exit,
+        realm=realm_from_args(args),
+        control_port=args.control_port,
+        proxy_port=args.proxy_port,
+        compartments=args.compartments,
     )
 
 
@@ -138,6 +184,11 @@ def _serve_args(args: argparse.Namespace) -> list[str]:
         "--idle-exit",
         str(args.idle_exit),
     ]
+    if args.as_region:
+        out += ["--as-region", args.as_region, "--realm-domain", args.realm_domain]
+        out += ["--control-port", str(args.control_port), "--proxy-port", str(args.proxy_port)]
+    if args.compartments:
+        out += ["--compartments", args.compartments]
     for flag, on in (
         ("--allow-remote", args.allow_remote),
         ("--no-limits", args.no_limits),
@@ -176,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         if args.wait is not None and not args.detach:
             parser.error("--wait goes with --detach (a foreground server serves until stopped)")
+        try:
+            realm_from_args(args)
+        except ValueError as exc:
+            parser.error(str(exc))
         if args.detach:
             return _detach(args, data_dir)
         try:
@@ -210,6 +265,15 @@ def main(argv: list[str] | None = None) -> int:
         if not info:
             print(f"# localoci is not running for {data_dir}; start it first", file=sys.stderr)
             return 1
+        if info.region:
+            print(f"# localoci serves region {info.region}: a client needs only these three")
+            for key, value in info.client_env.items():
+                print(f"export {key}={shlex.quote(value)}")
+            print(f"export LOCALOCI_CONTROL_URL={info.control_url}")
+            print(
+                f"# and a profile with region={info.region} (its LOCAL profile: {info.config_file})"
+            )
+            return 0
         print(f"export OCI_CLI_CONFIG_FILE={info.config_file}")
         print(f"export OCI_CLI_PROFILE={info.profile}")
         print("export OCI_CLI_SUPPRESS_FILE_PERMISSIONS_WARNING=True")

@@ -1,7 +1,8 @@
 """The route table of localoci's own endpoints, ``/_localoci/...`` (unsigned; loopback only).
 
-Kept apart from the OCI routes (:mod:`.routes`) so that a server can serve them elsewhere
-(``server.json`` names their base URL, ``control_url``, separately from the service URL).
+Kept apart from the OCI routes (:mod:`.routes`) so that a server can serve them elsewhere:
+locally they share the service's URL; a region serves them only on its side channel, a
+loopback port of their own (``server.json`` names their base URL, ``control_url``).
 The operations are in :mod:`.ops.control`.
 """
 
@@ -34,15 +35,20 @@ def h_stats(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(200, control.stats(svc))
 
 
+def h_add_user(svc: Service, r: WireRequest) -> WireResponse:
+    return WireResponse(200, control.add_user(svc, r.json()))
+
+
 def h_shutdown(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(202, control.shutdown(svc))
 
 
 CONTROL_ROUTES: list[Route] = [
-    route("GET", f"{PREFIX}/health", h_health, signed=False),
-    route("GET", f"{PREFIX}/clock", h_clock_get, signed=False),
-    route("POST", f"{PREFIX}/clock", h_clock_advance, signed=False),
-    route("POST", f"{PREFIX}/reset", h_reset, signed=False),
-    route("GET", f"{PREFIX}/stats", h_stats, signed=False),
-    route("POST", f"{PREFIX}/shutdown", h_shutdown, signed=False),
+    route("GET", f"{PREFIX}/health", h_health, signed=False, plane="control"),
+    route("GET", f"{PREFIX}/clock", h_clock_get, signed=False, plane="control"),
+    route("POST", f"{PREFIX}/clock", h_clock_advance, signed=False, plane="control"),
+    route("POST", f"{PREFIX}/reset", h_reset, signed=False, plane="control"),
+    route("GET", f"{PREFIX}/stats", h_stats, signed=False, plane="control"),
+    route("POST", f"{PREFIX}/users", h_add_user, signed=False, plane="control"),
+    route("POST", f"{PREFIX}/shutdown", h_shutdown, signed=False, plane="control"),
 ]

@@ -4,6 +4,9 @@ Each handler takes the request apart (path parameters, query, JSON body, ``if-ma
 one operation with plain values, and maps its result to a status and headers: a work request
 becomes ``opc-work-request-id``, an etag ``etag``, a next page ``opc-next-page``, a next cursor
 ``opc-next-cursor``.  localoci's own ``/_localoci/`` routes are in :mod:`.control_routes`.
+
+In region mode the data-plane routes (plane ``messages``) answer only at the messages endpoint
+streams hand out, the admin routes (plane ``streaming``) only at the admin endpoint.
 """
 
 from __future__ import annotations
@@ -119,15 +122,18 @@ def h_list_pools(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_get_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return WireResponse(200, ops.get_stream_pool(svc, r.params["pool_id"]))
+    return _fetched(ops.get_stream_pool(svc, r.params["pool_id"]))
 
 
 def h_update_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return _created(ops.update_stream_pool(svc, r.params["pool_id"], r.json()))
+    result = ops.update_stream_pool(svc, r.params["pool_id"], r.json(), r.headers.get("if-match"))
+    return _created(result)
 
 
 def h_delete_pool(svc: Service, r: WireRequest) -> WireResponse:
-    return _accepted(202, ops.delete_stream_pool(svc, r.params["pool_id"]))
+    return _accepted(
+        202, ops.delete_stream_pool(svc, r.params["pool_id"], r.headers.get("if-match"))
+    )
 
 
 def h_get_work_request(svc: Service, r: WireRequest) -> WireResponse:
@@ -135,7 +141,9 @@ def h_get_work_request(svc: Service, r: WireRequest) -> WireResponse:
 
 
 def h_list_work_requests(svc: Service, r: WireRequest) -> WireResponse:
-    return WireResponse(200, ops.list_work_requests(svc, r.query))
+    page = ops.list_work_requests(svc, r.query)
+    headers = {"opc-next-page": page.next_page} if page.next_page else {}
+    return WireResponse(200, {"items": page.items}, headers)
 
 
 def h_work_request_errors(svc: Service, r: WireRequest) -> WireResponse:
@@ -146,56 +154,42 @@ def h_work_request_logs(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(200, ops.list_work_request_logs(svc, r.params["wr_id"]))
 
 
+def _messages(method: str, path: str, handler, name: str, **kw) -> Route:
+    return route(method, V + path, handler, name=name, plane="messages", **kw)
+
+
+def _admin(method: str, path: str, handler, name: str) -> Route:
+    return route(method, V + path, handler, name=name, plane="streaming")
+
+
+S = "/streams/{stream_id}"
 ROUTES: list[Route] = [
-    route(
+    _messages("POST", f"{S}/messages", h_put_messages, "PutMessages", body_signed=False),
+    _messages("GET", f"{S}/messages", h_get_messages, "GetMessages"),
+    _messages("POST", f"{S}/cursors", h_create_cursor, "CreateCursor"),
+    _messages("POST", f"{S}/groupCursors", h_create_group_cursor, "CreateGroupCursor"),
+    _messages("POST", f"{S}/commit", h_commit, "ConsumerCommit"),
+    _messages("POST", f"{S}/heartbeat", h_heartbeat, "ConsumerHeartbeat"),
+    _messages("GET", f"{S}/groups/{{group_name}}", h_get_group, "GetGroup"),
+    _messages("PUT", f"{S}/groups/{{group_name}}", h_update_group, "UpdateGroup"),
+    _admin("POST", "/streams", h_create_stream, "CreateStream"),
+    _admin("GET", "/streams", h_list_streams, "ListStreams"),
+    _admin("GET", S, h_get_stream, "GetStream"),
+    _admin("PUT", S, h_update_stream, "UpdateStream"),
+    _admin("DELETE", S, h_delete_stream, "DeleteStream"),
+    _admin(
         "POST",
-        f"{V}/streams/{{stream_id}}/messages",
-        h_put_messages,
-        body_signed=False,
-        name="PutMessages",
-    ),
-    route("GET", f"{V}/streams/{{stream_id}}/messages", h_get_messages, name="GetMessages"),
-    route("POST", f"{V}/streams/{{stream_id}}/cursors", h_create_cursor, name="CreateCursor"),
-    route(
-        "POST",
-        f"{V}/streams/{{stream_id}}/groupCursors",
-        h_create_group_cursor,
-        name="CreateGroupCursor",
-    ),
-    route("POST", f"{V}/streams/{{stream_id}}/commit", h_commit, name="ConsumerCommit"),
-    route("POST", f"{V}/streams/{{stream_id}}/heartbeat", h_heartbeat, name="ConsumerHeartbeat"),
-    route("GET", f"{V}/streams/{{stream_id}}/groups/{{group_name}}", h_get_group, name="GetGroup"),
-    route(
-        "PUT",
-        f"{V}/streams/{{stream_id}}/groups/{{group_name}}",
-        h_update_group,
-        name="UpdateGroup",
-    ),
-    route("POST", f"{V}/streams", h_create_stream, name="CreateStream"),
-    route("GET", f"{V}/streams", h_list_streams, name="ListStreams"),
-    route("GET", f"{V}/streams/{{stream_id}}", h_get_stream, name="GetStream"),
-    route("PUT", f"{V}/streams/{{stream_id}}", h_update_stream, name="UpdateStream"),
-    route("DELETE", f"{V}/streams/{{stream_id}}", h_delete_stream, name="DeleteStream"),
-    route(
-        "POST",
-        f"{V}/streams/{{stream_id}}/actions/changeCompartment",
+        f"{S}/actions/changeCompartment",
         h_change_stream_compartment,
-        name="ChangeStreamCompartment",
+        "ChangeStreamCompartment",
     ),
-    route("POST", f"{V}/streampools", h_create_pool, name="CreateStreamPool"),
-    route("GET", f"{V}/streampools", h_list_pools, name="ListStreamPools"),
-    route("GET", f"{V}/streampools/{{pool_id}}", h_get_pool, name="GetStreamPool"),
-    route("PUT", f"{V}/streampools/{{pool_id}}", h_update_pool, name="UpdateStreamPool"),
-    route("DELETE", f"{V}/streampools/{{pool_id}}", h_delete_pool, name="DeleteStreamPool"),
-    route("GET", f"{V}/workRequests", h_list_work_requests, name="ListWorkRequests"),
-    route("GET", f"{V}/workRequests/{{wr_id}}", h_get_work_request, name="GetWorkRequest"),
-    route(
-        "GET",
-        f"{V}/workRequests/{{wr_id}}/errors",
-        h_work_request_errors,
-        name="ListWorkRequestErrors",
-    ),
-    route(
-        "GET", f"{V}/workRequests/{{wr_id}}/logs", h_work_request_logs, name="ListWorkRequestLogs"
-    ),
+    _admin("POST", "/streampools", h_create_pool, "CreateStreamPool"),
+    _admin("GET", "/streampools", h_list_pools, "ListStreamPools"),
+    _admin("GET", "/streampools/{pool_id}", h_get_pool, "GetStreamPool"),
+    _admin("PUT", "/streampools/{pool_id}", h_update_pool, "UpdateStreamPool"),
+    _admin("DELETE", "/streampools/{pool_id}", h_delete_pool, "DeleteStreamPool"),
+    _admin("GET", "/workRequests", h_list_work_requests, "ListWorkRequests"),
+    _admin("GET", "/workRequests/{wr_id}", h_get_work_request, "GetWorkRequest"),
+    _admin("GET", "/workRequests/{wr_id}/errors", h_work_request_errors, "ListWorkRequestErrors"),
+    _admin("GET", "/workRequests/{wr_id}/logs", h_work_request_logs, "ListWorkRequestLogs"),
 ]

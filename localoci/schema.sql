@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS stream_pools (
     ready_at        INTEGER NOT NULL,      -- CREATING becomes ACTIVE at this time
     kafka_settings  TEXT NOT NULL DEFAULT '{}',
     freeform_tags   TEXT NOT NULL DEFAULT '{}',
-    defined_tags    TEXT NOT NULL DEFAULT '{}'
+    defined_tags    TEXT NOT NULL DEFAULT '{}',
+    etag            TEXT NOT NULL DEFAULT ''   -- (added later: Store migrates older databases)
 );
 
 CREATE TABLE IF NOT EXISTS streams (

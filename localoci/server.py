@@ -7,6 +7,10 @@ that serve in-process).  ``server.json`` in the data directory tells clients whe
 format: :mod:`localctl.info`), with the control URL apart from the service URL.  A lock file
 keeps two servers off one database.  With ``idle_exit_s`` the server stops by itself when
 nobody has called it for that long (how labhelpers starts it on demand).
+
+In region mode (``config.realm``, ``serve --as-region``) the service port speaks HTTPS and two
+more loopback ports open (the control side channel and the CONNECT proxy):
+:class:`~localoci.regional.RegionSide`.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ import uvicorn
 import localctl
 
 from . import errors
-from .app import create_app
+from .app import create_app, create_control_app
 from .bootstrap import ensure_identity
 from .limits import Monotonic
+from .regional import RegionSide
 from .service import ServerConfig, Service
 
 log = logging.getLogger("localoci")
@@ -198,6 +203,24 @@ class Server:
             self._lock.close()
             raise
         self.app = create_app(svc=self.svc)
+        tls: dict = {}
+        self.control_url = localctl.control_url_for(self.svc.base_url)
+        self.region: RegionSide | None = None
+        if config.realm is not None:
+            try:
+                self.region = RegionSide(
+                    self.svc,
+                    create_control_app(self.svc),
+                    _bind(config.host, config.control_port),
+                    _bind(config.host, config.proxy_port),
+                )
+            except BaseException:
+                self._sock.close()
+                self.svc.close()
+                self._lock.close()
+                raise
+            tls = self.region.tls_options
+            self.control_url = self.region.control_url
         self.uvicorn = uvicorn.Server(
             uvicorn.Config(
                 self.app,
@@ -207,6 +230,7 @@ class Server:
                 lifespan="on",
                 timeout_keep_alive=30,
                 limit_concurrency=2048,
+                **tls,
             )
         )
         self._tasks: list[asyncio.Task] = []
@@ -216,7 +240,7 @@ class Server:
         lifecycle.on_shutdown.append(self._stop_background)
         self.info = localctl.ServerInfo(
             url=self.svc.base_url,
-            control_url=localctl.control_url_for(self.svc.base_url),
+            control_url=self.control_url,
             pid=os.getpid(),
             port=config.port,
             host=config.host,
@@ -224,6 +248,8 @@ class Server:
             profile=self.identity.profile,
             limits=config.limits.enabled,
             auth=config.auth,
+            region=config.realm.region if config.realm is not None else None,
+            client_env=dict(self.svc.client_env),
             data_dir=config.data_dir,
         )
         localctl.write_info(config.data_dir, self.info)
@@ -263,6 +289,8 @@ class Server:
         self._closed = True
         localctl.remove_info(self.config.data_dir, os.getpid())
         self._sock.close()
+        if self.region is not None:
+            self.region.close()
         self.svc.close()
         self._lock.close()
 
@@ -271,11 +299,15 @@ class Server:
     async def _start_background(self) -> None:
         loop = asyncio.get_running_loop()
         loop.set_exception_handler(_quiet_accept_errors())
+        if self.region is not None:
+            await self.region.start()
         self._tasks.append(loop.create_task(self._background()))
 
     async def _stop_background(self) -> None:
         for t in self._tasks:
             t.cancel()
+        if self.region is not None:
+            await self.region.stop()
 
     async def _background(self) -> None:
         last_sweep = 0.0
@@ -292,6 +324,8 @@ class Server:
             if idle_exit_s and now - self.app.last_request > idle_exit_s:
                 log.info("idle for %.0f s: stopping", idle_exit_s)
                 self.uvicorn.should_exit = True
+        if self.region is not None:
+            await self.region.proxy.stop()  # now: its idle tunnels would hold the shutdown
 
 
 def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
@@ -303,4 +337,10 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
         f"localoci {server.url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
         flush=True,
     )
+    if config.realm is not None:
+        announce(
+            f"  region {config.realm.region}: control {server.control_url}; for clients: "
+            f'eval "$(python -m localoci env --data-dir {config.data_dir})"',
+            flush=True,
+        )
     server.run()

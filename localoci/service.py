@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 from . import errors
 from .clock import Clock
+from .identity.store import IdentityStore
 from .lifecycle import Lifecycle
 from .limits import Limits, Monotonic, RateLimiter
+from .region import Realm
 from .store import Store, Stream, connect
 
 if TYPE_CHECKING:  # only for the annotation: faas is a layer above and imports this module
@@ -35,6 +37,20 @@ class ServerConfig:
     ready_delay_ms: int = 200  # CREATING -> ACTIVE after this long
     allow_remote: bool = False
     idle_exit_s: float = 0.0  # exit after this long without requests (0: never)
+    # Region mode (``--as-region``): HTTPS under the realm's hostnames, the control endpoints
+    # on a loopback side channel (``control_port``), a CONNECT proxy (``proxy_port``), the real
+    # clock.  None: the local stand-in, one plain-HTTP URL for everything.
+    realm: Realm | None = None
+    control_port: int = 0
+    proxy_port: int = 0
+    # Unknown compartment OCIDs: "strict" answers 404 NotAuthorizedOrNotFound (as OCI does),
+    # "open" accepts any (the local stand-in's tests and lessons use made-up compartments).
+    # None: strict in region mode, open otherwise.
+    compartments: str | None = None
+
+    @property
+    def strict_compartments(self) -> bool:
+        return (self.compartments or ("strict" if self.realm else "open")) == "strict"
 
 
 class Service:
@@ -48,10 +64,23 @@ class Service:
             config.data_dir / "log",
             config.durability,
         )
+        self.identity = IdentityStore(self.store)
         self.clock = Clock(int(self.store.meta_get("clock_offset_ms", "0") or 0))
         self.limits = config.limits
         self.rates = RateLimiter(config.limits, monotonic)
-        self.base_url = f"http://{config.host}:{config.port}"
+        self.realm = config.realm
+        if self.realm is not None:
+            # Region mode runs on the real clock: a data directory whose clock a local-mode
+            # lesson moved forward would date everything in the future.
+            if self.clock.offset_ms:
+                self.store.close()
+                raise errors.conflict(
+                    f"this data directory's clock was advanced by {self.clock.offset_ms / 1000:.0f} s "
+                    "in local mode; a region runs on the real clock. Use another --data-dir."
+                )
+            self.base_url = self.realm.url(self.realm.host("streaming"))
+        else:
+            self.base_url = f"http://{config.host}:{config.port}"
         self.stats: dict[str, int] = {}
         secret = self.store.meta_get("server_secret")
         if secret is None:
@@ -60,6 +89,9 @@ class Service:
                 self.store.meta_set("server_secret", secret)
         self.secret = bytes.fromhex(secret)
         self.lifecycle = Lifecycle()
+        # What a client of this region needs in its environment (region mode; set by the
+        # server once its proxy listens): passed on to the function processes too.
+        self.client_env: dict[str, str] = {}
         self.faas: Faas | None = None  # the Functions and API Gateway part (localoci.faas.install)
 
     @property
@@ -73,6 +105,11 @@ class Service:
         self.stats[name] = self.stats.get(name, 0) + n
 
     def advance_clock(self, seconds: float) -> int:
+        if self.realm is not None:
+            raise errors.conflict(
+                "This localoci serves as a region and runs on the real clock: it cannot be "
+                "advanced. Wait, or use the local stand-in (python -m localoci serve)."
+            )
         now = self.clock.advance(seconds)
         with self.store.tx():
             self.store.meta_set("clock_offset_ms", str(self.clock.offset_ms))
@@ -81,7 +118,7 @@ class Service:
 
     def reset(self) -> None:
         """Forget every stream, pool, group and work request (and what the hooks own); keys,
-        secret and clock stay."""
+        identity (tenancy, users, compartments, auth tokens), secret and clock stay."""
         with self.store.tx():
             self.store.reset()
         self.lifecycle.reset()
@@ -129,7 +166,26 @@ class Service:
         return int(value)
 
     def messages_endpoint(self) -> str:
+        """What streams hand out as ``messagesEndpoint`` (local: the one URL of everything)."""
+        if self.realm is not None:
+            return self.realm.url(self.realm.host("messages"))
         return self.base_url
+
+    # -- compartments ------------------------------------------------------------------------
+
+    def check_compartment(self, compartment_id: str | None) -> str:
+        """``compartment_id`` if it may hold resources: an ACTIVE compartment (the tenancy
+        included) of the Identity stand-in; with ``--compartments open`` any OCID.  404
+        NotAuthorizedOrNotFound otherwise, as OCI answers for a compartment it does not know
+        (or you may not see)."""
+        if not compartment_id:
+            raise errors.missing_parameter("compartmentId")
+        if not self.config.strict_compartments:
+            return compartment_id
+        c = self.identity.compartment(compartment_id)
+        if c is None or c.lifecycle_state != "ACTIVE":
+            raise errors.not_found("compartment", compartment_id)
+        return compartment_id
 
     # -- retention -------------------------------------------------------------------------
 

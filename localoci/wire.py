@@ -5,6 +5,13 @@ carries ``opc-request-id``; every error is ``{"code", "message"}``; bad input ne
 500.  Paths are matched after collapsing duplicate slashes and dropping any prefix before
 the API version (``/streaming/20180418/...`` works), while the signature is checked against
 the raw request target as received.
+
+Each route belongs to a *plane* (``streaming``, ``messages``, ``identity``, ``functions``,
+``functions-invoke``, ``apigateway``, ``control``).  Locally every plane answers on the one
+URL.  In region mode (:mod:`.region`) the ``Host`` a request names picks the plane: only that
+plane's routes match (a GetMessages sent to the admin host is 404, as on OCI), a gateway's
+hostname goes to the app :meth:`Dispatcher.mount_host` registered for ``gateway``, and a name
+outside the region is 404.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from .service import Service
 log = logging.getLogger("localoci")
 
 MAX_BODY = 8 * 1024 * 1024
-VERSIONS = ("20180418", "20181201", "20260325", "20190501")
+VERSIONS = ("20180418", "20181201", "20260325", "20190501", "20160918")
 _VERSION_RE = re.compile(r"/(?:%s)/" % "|".join(VERSIONS))
 
 
@@ -76,6 +83,7 @@ class Route:
     signed: bool = True  # verify the OCI request signature
     body_signed: bool = True  # False for PutMessages (short header list)
     name: str = ""
+    plane: str = ""  # which service's hostname serves it in region mode (see the docstring)
 
 
 def route(method: str, path: str, handler: Handler, **kw) -> Route:
@@ -110,11 +118,14 @@ def error_response(exc: errors.OciError, rid: str) -> Response:
 class Dispatcher:
     """An ASGI app over a route table; other modules add routes with :meth:`add`."""
 
-    def __init__(self, svc: Service, routes: list[Route]) -> None:
+    def __init__(self, svc: Service, routes: list[Route], *, by_host: bool = False) -> None:
+        """``by_host``: route by the ``Host`` header's plane (``svc.realm``'s names)."""
         self.svc = svc
         self.routes = list(routes)
         self.last_request = time.monotonic()
         self.prefix_apps: list[tuple[str, Callable]] = []
+        self.host_apps: dict[str, Callable] = {}
+        self.by_host = by_host and svc.realm is not None
 
     def add(self, routes: list[Route]) -> None:
         self.routes.extend(routes)
@@ -123,6 +134,18 @@ class Dispatcher:
         """Hand every request under ``prefix`` to another ASGI app (e.g. the API gateway)."""
         self.prefix_apps.append((prefix, app))
 
+    def mount_host(self, plane: str, app: Callable) -> None:
+        """In region mode, hand every request to a hostname of ``plane`` to another ASGI app
+        (``scope["localoci.host_key"]`` carries the key the hostname's first label names)."""
+        self.host_apps[plane] = app
+
+    def plane(self, scope) -> tuple[str, str | None] | None:
+        """The plane and key of the request's ``Host`` (region mode), or None if outside."""
+        realm = self.svc.realm
+        assert realm is not None
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        return realm.plane_of(host)
+
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(scope, receive, send)
@@ -130,12 +153,22 @@ class Dispatcher:
         if scope["type"] != "http":
             return
         self.last_request = time.monotonic()
-        for prefix, app in self.prefix_apps:
-            if scope["path"].startswith(prefix):
-                await app(scope, receive, send)
+        plane: str | None = None
+        if self.by_host:
+            found = self.plane(scope)
+            plane = found[0] if found else "(none)"
+            if found and found[0] in self.host_apps:
+                await self.host_apps[found[0]](
+                    {**scope, "localoci.host_key": found[1]}, receive, send
+                )
                 return
+        else:
+            for prefix, app in self.prefix_apps:
+                if scope["path"].startswith(prefix):
+                    await app(scope, receive, send)
+                    return
         request = Request(scope, receive)
-        response = await self.handle(request)
+        response = await self.handle(request, plane)
         await response(scope, receive, send)
 
     async def _lifespan(self, scope, receive, send) -> None:
@@ -149,7 +182,8 @@ class Dispatcher:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: Request, plane: str | None = None) -> Response:
+        """Serve one request; with ``plane`` (region mode), only that plane's routes."""
         headers = {k.lower(): v for k, v in request.headers.items()}
         rid = request_id(headers.get("opc-request-id"))
         svc = self.svc
@@ -158,6 +192,8 @@ class Dispatcher:
             method = request.method.upper()
             match, allowed = None, False
             for r in self.routes:
+                if plane is not None and r.plane != plane:
+                    continue
                 m = r.pattern.match(path)
                 if m:
                     allowed = True

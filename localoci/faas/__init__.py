@@ -6,7 +6,8 @@
   resource-principal credentials (:mod:`.runtime`).
 * API Gateway management (gateways, deployments, work requests; 20190501) through the official
   ``GatewayClient`` / ``DeploymentClient`` / ``WorkRequestsClient``, and the deployments'
-  endpoints at ``<localoci>/_gateway/<key>/<pathPrefix>/...`` (:mod:`.gateway`).
+  endpoints at ``<localoci>/_gateway/<key>/<pathPrefix>/...`` locally, at
+  ``https://<gateway hostname>/<pathPrefix>/...`` in region mode (:mod:`.gateway`).
 * :mod:`.spec`: the hello deployment specification, shared with the OCI target.
 
 The same three layers as the rest of localoci: wire (:mod:`.routes`, :mod:`.gateway`) ->
@@ -31,7 +32,10 @@ def install(app, svc) -> None:
     fx = Faas(svc)
     svc.faas = fx
     app.add(build_routes(fx))
-    app.mount(GATEWAY_MOUNT + "/", GatewayApp(fx))
+    if svc.realm is not None:
+        app.mount_host("gateway", GatewayApp(fx))  # https://<gateway hostname>/...
+    else:
+        app.mount(GATEWAY_MOUNT + "/", GatewayApp(fx))
 
     async def stop_functions() -> None:
         fx.runtime.stop_all()

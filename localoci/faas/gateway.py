@@ -1,4 +1,6 @@
-"""The API Gateway data plane: deployment endpoints served at ``<localoci>/_gateway/<key>/...``.
+"""The API Gateway data plane: deployment endpoints served at ``<localoci>/_gateway/<key>/...``
+locally, and at ``https://<gateway hostname>/...`` in region mode (the dispatcher hands every
+request to a gateway's hostname here, with the key its first label names).
 
 Unsigned, like a public OCI deployment.  A request ``<gateway>/<pathPrefix>/<route path>``
 is matched against the ACTIVE deployments of that gateway (longest prefix first), then
@@ -136,12 +138,22 @@ class GatewayApp:
             return None, None
         return best, path[len(best.doc["pathPrefix"]) :] or "/"
 
-    async def handle(self, request: Request, rid: str) -> Response:
+    @staticmethod
+    def locate(request: Request) -> tuple[str, str, str]:
+        """The gateway key, and the path as the gateway received it (raw and decoded): from
+        the hostname in region mode, from ``/_gateway/<key>/...`` locally."""
         raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+        key = request.scope.get("localoci.host_key")
+        if key is not None:
+            return key, raw_path or "/", request.url.path or "/"
         rest = raw_path[len(GATEWAY_MOUNT) + 1 :]
         key, _, _ = rest.partition("/")
         gw_raw_path = raw_path[len(GATEWAY_MOUNT) + 1 + len(key) :] or "/"
         gw_path = request.url.path[len(GATEWAY_MOUNT) + 1 + len(key) :] or "/"
+        return key, gw_raw_path, gw_path
+
+    async def handle(self, request: Request, rid: str) -> Response:
+        key, gw_raw_path, gw_path = self.locate(request)
         dep, route_path = self._deployment(key, gw_path)
         if dep is None:
             raise errors.gateway_error(404)

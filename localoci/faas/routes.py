@@ -143,47 +143,48 @@ def build_routes(fx: Faas) -> list[Route]:
     def h_wr_logs(svc, r):
         return WireResponse(200, ops.list_api_gateway_work_request_logs(fx, r.params["wr_id"]))
 
+    def fn(method: str, path: str, handler, name: str) -> Route:
+        return route(method, path, handler, name=name, plane="functions")
+
+    def gw(method: str, path: str, handler, name: str) -> Route:
+        return route(method, GW + path, handler, name=name, plane="apigateway")
+
     routes: list[Route] = []
     for v in FN_VERSIONS:
         routes += [
-            route("POST", f"{v}/applications", h_create_app, name="CreateApplication"),
-            route("GET", f"{v}/applications", h_list_apps, name="ListApplications"),
-            route("GET", f"{v}/applications/{{app_id}}", h_get_app, name="GetApplication"),
-            route("PUT", f"{v}/applications/{{app_id}}", h_update_app, name="UpdateApplication"),
-            route("DELETE", f"{v}/applications/{{app_id}}", h_delete_app, name="DeleteApplication"),
-            route("POST", f"{v}/functions", h_create_fn, name="CreateFunction"),
-            route("GET", f"{v}/functions", h_list_fns, name="ListFunctions"),
-            route("GET", f"{v}/functions/{{fn_id}}", h_get_fn, name="GetFunction"),
-            route("PUT", f"{v}/functions/{{fn_id}}", h_update_fn, name="UpdateFunction"),
-            route("DELETE", f"{v}/functions/{{fn_id}}", h_delete_fn, name="DeleteFunction"),
+            fn("POST", f"{v}/applications", h_create_app, "CreateApplication"),
+            fn("GET", f"{v}/applications", h_list_apps, "ListApplications"),
+            fn("GET", f"{v}/applications/{{app_id}}", h_get_app, "GetApplication"),
+            fn("PUT", f"{v}/applications/{{app_id}}", h_update_app, "UpdateApplication"),
+            fn("DELETE", f"{v}/applications/{{app_id}}", h_delete_app, "DeleteApplication"),
+            fn("POST", f"{v}/functions", h_create_fn, "CreateFunction"),
+            fn("GET", f"{v}/functions", h_list_fns, "ListFunctions"),
+            fn("GET", f"{v}/functions/{{fn_id}}", h_get_fn, "GetFunction"),
+            fn("PUT", f"{v}/functions/{{fn_id}}", h_update_fn, "UpdateFunction"),
+            fn("DELETE", f"{v}/functions/{{fn_id}}", h_delete_fn, "DeleteFunction"),
+            # At the function's invokeEndpoint (its own hostname in region mode).
             route(
-                "POST", f"{v}/functions/{{fn_id}}/actions/invoke", h_invoke, name="InvokeFunction"
+                "POST",
+                f"{v}/functions/{{fn_id}}/actions/invoke",
+                h_invoke,
+                name="InvokeFunction",
+                plane="functions-invoke",
             ),
         ]
     routes += [
-        route("POST", f"{GW}/gateways", h_create_gw, name="CreateGateway"),
-        route("GET", f"{GW}/gateways", h_list_gw, name="ListGateways"),
-        route("GET", f"{GW}/gateways/{{gw_id}}", h_get_gw, name="GetGateway"),
-        route("PUT", f"{GW}/gateways/{{gw_id}}", h_update_gw, name="UpdateGateway"),
-        route("DELETE", f"{GW}/gateways/{{gw_id}}", h_delete_gw, name="DeleteGateway"),
-        route("POST", f"{GW}/deployments", h_create_dep, name="CreateDeployment"),
-        route("GET", f"{GW}/deployments", h_list_dep, name="ListDeployments"),
-        route("GET", f"{GW}/deployments/{{dep_id}}", h_get_dep, name="GetDeployment"),
-        route("PUT", f"{GW}/deployments/{{dep_id}}", h_update_dep, name="UpdateDeployment"),
-        route("DELETE", f"{GW}/deployments/{{dep_id}}", h_delete_dep, name="DeleteDeployment"),
-        route("GET", f"{GW}/workRequests", h_list_wr, name="ListApiGatewayWorkRequests"),
-        route("GET", f"{GW}/workRequests/{{wr_id}}", h_get_wr, name="GetApiGatewayWorkRequest"),
-        route(
-            "GET",
-            f"{GW}/workRequests/{{wr_id}}/errors",
-            h_wr_errors,
-            name="ListApiGatewayWorkRequestErrors",
-        ),
-        route(
-            "GET",
-            f"{GW}/workRequests/{{wr_id}}/logs",
-            h_wr_logs,
-            name="ListApiGatewayWorkRequestLogs",
-        ),
+        gw("POST", "/gateways", h_create_gw, "CreateGateway"),
+        gw("GET", "/gateways", h_list_gw, "ListGateways"),
+        gw("GET", "/gateways/{gw_id}", h_get_gw, "GetGateway"),
+        gw("PUT", "/gateways/{gw_id}", h_update_gw, "UpdateGateway"),
+        gw("DELETE", "/gateways/{gw_id}", h_delete_gw, "DeleteGateway"),
+        gw("POST", "/deployments", h_create_dep, "CreateDeployment"),
+        gw("GET", "/deployments", h_list_dep, "ListDeployments"),
+        gw("GET", "/deployments/{dep_id}", h_get_dep, "GetDeployment"),
+        gw("PUT", "/deployments/{dep_id}", h_update_dep, "UpdateDeployment"),
+        gw("DELETE", "/deployments/{dep_id}", h_delete_dep, "DeleteDeployment"),
+        gw("GET", "/workRequests", h_list_wr, "ListApiGatewayWorkRequests"),
+        gw("GET", "/workRequests/{wr_id}", h_get_wr, "GetApiGatewayWorkRequest"),
+        gw("GET", "/workRequests/{wr_id}/errors", h_wr_errors, "ListApiGatewayWorkRequestErrors"),
+        gw("GET", "/workRequests/{wr_id}/logs", h_wr_logs, "ListApiGatewayWorkRequestLogs"),
     ]
     return routes

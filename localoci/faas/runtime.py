@@ -10,6 +10,8 @@ container) with:
 * ``FN_APP_ID``, ``FN_APP_NAME``, ``FN_FN_ID``, ``FN_FN_NAME``, ``FN_MEMORY``, ``FN_TYPE``;
 * the application's config overlaid with the function's, as environment variables (what
   ``ctx.Config()`` returns); the server's own ``OCI_*`` settings are not passed on;
+* in region mode, what any client of the region needs (``OCI_REGION_METADATA``,
+  ``REQUESTS_CA_BUNDLE``, ``HTTPS_PROXY``: :attr:`localoci.service.Service.client_env`);
 * resource-principal credentials, as OCI Functions provides them (RP version 2.2): a fresh
   RSA key pair per process, ``OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM`` and
   ``OCI_RESOURCE_PRINCIPAL_RPST`` as paths to files (so the SDK re-reads them), and
@@ -218,8 +220,11 @@ class Runtime:
             .decode()
         )
         _write_private(tmpdir / "rp_private.pem", private_pem)
-        region = REGION
+        region = self.svc.realm.region if self.svc.realm is not None else REGION
         env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
+        # In region mode the function reaches the region as any client does (custom realm,
+        # the lab CA, the proxy that resolves the region's names): what OCI's network gives it.
+        env.update(self.svc.client_env)
         env.update(app.doc.get("config", {}))
         env.update(fn.doc.get("config", {}))
         env.update(

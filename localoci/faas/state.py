@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from .. import errors
@@ -43,9 +44,30 @@ class Faas:
             raise errors.not_found(what or kind, rid)
         return self.settle(r)
 
+    def gateway_hostname(self, gw: Resource) -> str:
+        """A gateway's ``hostname``: its own name in region mode
+        (``<key>.apigateway.<region>.oci.<domain>``); locally localoci's ``host:port``."""
+        realm = self.svc.realm
+        if realm is not None:
+            return realm.gateway_host(gw.doc["hostKey"])
+        return self.base_url.split("://", 1)[-1]
+
     def gateway_endpoint(self, gw: Resource) -> str:
-        """A gateway's base URL: ``<localoci>/_gateway/<key>`` (OCI: ``https://<hostname>``)."""
+        """A gateway's base URL: ``https://<hostname>`` in region mode, as on OCI; locally
+        ``<localoci>/_gateway/<key>``."""
+        realm = self.svc.realm
+        if realm is not None:
+            return realm.url(self.gateway_hostname(gw))
         return f"{self.base_url}{GATEWAY_MOUNT}/{gw.doc['hostKey']}"
+
+    def invoke_endpoint(self, fn: Resource) -> str:
+        """A function's ``invokeEndpoint``: in region mode a hostname of its application's
+        (``<key>.<region>.functions.oci.<domain>``, as OCI's); locally localoci's URL."""
+        realm = self.svc.realm
+        if realm is None:
+            return self.base_url
+        key = hashlib.sha256((fn.parent_id or fn.id).encode()).hexdigest()[:12]
+        return realm.url(realm.invoke_host(key))
 
     def deployment_endpoint(self, dep: Resource) -> str:
         gw = self.store.find("gateway", dep.parent_id)

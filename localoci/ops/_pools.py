@@ -5,9 +5,13 @@
 * A pool moves CREATING -> ACTIVE and DELETING -> DELETED after the server's ready delay.
 * ``kafkaSettings``: ``autoCreateTopicsEnable`` true/false, ``logRetentionHours`` 24..168,
   ``numPartitions`` 1..200; other keys are ignored.
+* Every pool has an ``etag``, new on each change (Create, Get and Update answer it); an
+  ``if_match`` other than ``*`` on Update or Delete must equal it, else 412 NoEtagMatch.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from .. import errors
 from ..ids import new_ocid
@@ -31,6 +35,7 @@ def ensure_default_pool(svc: Service, compartment_id: str) -> StreamPool:
             now,
             now,
             dict(DEFAULT_KAFKA),
+            etag=new_etag(),
         )
         svc.store.insert_pool(pool)
     return pool
@@ -55,11 +60,18 @@ def find(svc: Service, pool_id: str) -> StreamPool:
     return settle(svc, pool)
 
 
-def live(svc: Service, pool_id: str) -> StreamPool:
-    """The pool, which must not be DELETING or DELETED (404 otherwise)."""
+def new_etag() -> str:
+    return uuid.uuid4().hex
+
+
+def live(svc: Service, pool_id: str, if_match: str | None = None) -> StreamPool:
+    """The pool, which must not be DELETING or DELETED (404 otherwise) and must carry the
+    etag ``if_match`` names (412 otherwise; ``*`` or None: any)."""
     pool = find(svc, pool_id)
     if pool.lifecycle_state in DELETED_STATES:
         raise errors.not_found("stream pool", pool_id)
+    if if_match and if_match != "*" and if_match != pool.etag:
+        raise errors.etag_mismatch(f"stream pool {pool.id}")
     return pool
 
 

@@ -20,7 +20,7 @@ def change_stream_compartment(
     svc: Service, stream_id: str, body: object, if_match: str | None
 ) -> Accepted:
     body = require_object(body, "ChangeStreamCompartmentDetails")
-    target = get_str(body, "compartmentId", required=True)
+    target = svc.check_compartment(get_str(body, "compartmentId", required=True))
     stream = live_stream(svc, stream_id, if_match)
     with svc.store.tx():
         pool = ensure_default_pool(svc, target)

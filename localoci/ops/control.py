@@ -8,6 +8,10 @@ Rules:
 * Reset forgets every stream, pool, group, work request and Functions/API Gateway resource,
   and stops function processes; the keys, the server's secret and the clock stay.
 * Shutdown works only for a service that a server process serves (409 otherwise).
+* A region (``serve --as-region``) runs on the real clock: advancing it is 409 Conflict.  Its
+  control endpoints are on a loopback side channel, never on the region's hostnames.
+* ``POST /users`` registers a user of the local tenancy with an RSA public key
+  (:func:`localoci.bootstrap.add_user`), for a config profile other than ``LOCAL``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import os
 
 from .. import __version__, errors
+from ..bootstrap import add_user as _add_user
 from ..service import Service
 from ..timefmt import format_ms
 
@@ -29,6 +34,8 @@ def health(svc: Service) -> dict:
         "limits": svc.limits.enabled,
         "auth": svc.config.auth,
         "now": format_ms(svc.clock.now_ms()),
+        "region": svc.realm.region if svc.realm is not None else None,
+        "messagesEndpoint": svc.messages_endpoint(),
     }
 
 
@@ -76,3 +83,17 @@ def shutdown(svc: Service) -> dict:
         raise errors.conflict("This localoci was not started as a server process.")
     stop()
     return {"status": "stopping"}
+
+
+def add_user(svc: Service, body: object) -> dict:
+    if not isinstance(body, dict):
+        raise errors.invalid_parameter('Send {"name": "<user name>", "publicKey": "<PEM>"}.')
+    added = _add_user(svc, body.get("name"), body.get("publicKey"))
+    return {
+        "tenancy": added.tenancy,
+        "tenancyName": added.tenancy_name,
+        "user": added.user,
+        "userName": added.user_name,
+        "fingerprint": added.fingerprint,
+        "region": added.region,
+    }

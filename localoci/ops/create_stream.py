@@ -40,6 +40,8 @@ def create_stream(svc: Service, body: object) -> Created:
         raise errors.invalid_parameter(
             "Give 'compartmentId' (the stream goes into its DefaultPool) or 'streamPoolId'."
         )
+    if compartment:
+        svc.check_compartment(compartment)
     store = svc.store
     now = svc.clock.now_ms()
     with store.tx():

@@ -17,6 +17,7 @@ def list_stream_pools(svc: Service, query: dict) -> Page:
     compartment = query.get("compartmentId")
     if not compartment:
         raise errors.missing_parameter("compartmentId")
+    svc.check_compartment(compartment)
     limit = query_int(query, "limit", 1, 50, default=10)
     start = query_int(query, "page", 0, 10**9, default=0)
     with svc.store.tx():
@@ -38,5 +39,6 @@ def list_stream_pools(svc: Service, query: dict) -> Page:
     page = pools[start : start + limit]
     more = start + limit < len(pools)
     return Page(
-        [p.to_wire(svc.base_url, summary=True) for p in page], str(start + limit) if more else None
+        [p.to_wire(svc.messages_endpoint(), summary=True) for p in page],
+        str(start + limit) if more else None,
     )

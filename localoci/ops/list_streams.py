@@ -21,6 +21,8 @@ def list_streams(svc: Service, query: dict) -> Page:
     compartment, pool_id = query.get("compartmentId"), query.get("streamPoolId")
     if bool(compartment) == bool(pool_id):
         raise errors.invalid_parameter("Give exactly one of 'compartmentId' and 'streamPoolId'.")
+    if compartment:
+        svc.check_compartment(compartment)
     limit = query_int(query, "limit", 1, 50, default=10)
     start = query_int(query, "page", 0, 10**9, default=0)
     sort_by = (query.get("sortBy") or "TIMECREATED").upper()

@@ -50,6 +50,11 @@ def connect(path: Path | str, durability: str = "full") -> sqlite3.Connection:
 
 def init_db(conn: sqlite3.Connection) -> None:
     conn.executescript(resources.files("localoci").joinpath("schema.sql").read_text())
+    # A database made before stream pools had etags: add the column, give each pool one.
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(stream_pools)")}
+    if "etag" not in columns:
+        conn.execute("ALTER TABLE stream_pools ADD COLUMN etag TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE stream_pools SET etag = lower(hex(randomblob(16))) WHERE etag = ''")
 
 
 class Store:
@@ -146,7 +151,7 @@ class Store:
 
     _POOL_COLS = (
         "id, compartment_id, name, is_default, lifecycle_state, time_created, ready_at, "
-        "kafka_settings, freeform_tags, defined_tags"
+        "kafka_settings, freeform_tags, defined_tags, etag"
     )
 
     @staticmethod
@@ -162,11 +167,12 @@ class Store:
             kafka_settings=json.loads(row["kafka_settings"]),
             freeform_tags=json.loads(row["freeform_tags"]),
             defined_tags=json.loads(row["defined_tags"]),
+            etag=row["etag"],
         )
 
     def insert_pool(self, pool: StreamPool) -> None:
         self.conn.execute(
-            f"INSERT INTO stream_pools ({self._POOL_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO stream_pools ({self._POOL_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 pool.id,
                 pool.compartment_id,
@@ -178,13 +184,14 @@ class Store:
                 json.dumps(pool.kafka_settings),
                 json.dumps(pool.freeform_tags),
                 json.dumps(pool.defined_tags),
+                pool.etag,
             ),
         )
 
     def update_pool(self, pool: StreamPool) -> None:
         self.conn.execute(
             "UPDATE stream_pools SET name=?, lifecycle_state=?, ready_at=?, kafka_settings=?, freeform_tags=?, "
-            "defined_tags=? WHERE id=?",
+            "defined_tags=?, etag=? WHERE id=?",
             (
                 pool.name,
                 pool.lifecycle_state,
@@ -192,6 +199,7 @@ class Store:
                 json.dumps(pool.kafka_settings),
                 json.dumps(pool.freeform_tags),
                 json.dumps(pool.defined_tags),
+                pool.etag,
                 pool.id,
             ),
         )

@@ -23,6 +23,7 @@ class StreamPool:
     kafka_settings: dict = field(default_factory=dict)
     freeform_tags: dict = field(default_factory=dict)
     defined_tags: dict = field(default_factory=dict)
+    etag: str = ""  # a new one on every change (if-match: 412 NoEtagMatch when it differs)
 
     def to_wire(self, base_url: str, summary: bool = False) -> dict:
         out = {

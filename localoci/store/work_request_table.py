@@ -31,4 +31,7 @@ class WorkRequestTable:
         if resource_id:
             sql += " AND resource_id = ?"
             args.append(resource_id)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY time_accepted DESC", args)]
+        return [
+            dict(r)
+            for r in self.conn.execute(sql + " ORDER BY time_accepted DESC, rowid DESC", args)
+        ]

@@ -32,6 +32,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.cli",
         "localoci.process",
         "localoci.faas",
+        "localoci.identity",
+        "localoci.regional",
     ),
     "wire": (
         "localoci.wire",
@@ -40,8 +42,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.faas.routes",
         "localoci.faas.gateway",
         "localoci.kafka",
+        "localoci.identity.routes",
+        "localoci.proxy",
     ),
-    "ops": ("localoci.ops", "localoci.faas.ops"),
+    "ops": ("localoci.ops", "localoci.faas.ops", "localoci.identity.ops"),
     "domain": (
         "localoci.service",
         "localoci.groups",
@@ -50,8 +54,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.faas.runtime",
         "localoci.faas.fncall",
         "localoci.faas.models",
+        "localoci.identity.models",
     ),
-    "store": ("localoci.store", "localoci.faas.store"),
+    "store": ("localoci.store", "localoci.faas.store", "localoci.identity.store"),
     "base": (
         "localoci.errors",
         "localoci.timefmt",
@@ -62,6 +67,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.auth",
         "localoci.lifecycle",
         "localoci.certs",
+        "localoci.region",
     ),
     "fnhost": ("localoci.faas.fnhost",),
 }

@@ -1,7 +1,10 @@
 """Rules shared by the gateway and deployment operations.
 
-* A gateway gets a local base URL ``<localoci>/_gateway/<key>`` standing for OCI's
-  ``https://<hostname>``; its ``hostname`` is localoci's ``host:port``.
+* A gateway gets a random key.  In region mode its ``hostname`` is
+  ``<key>.apigateway.<region>.oci.<domain>`` and its deployments answer at
+  ``https://<hostname>/<pathPrefix>/...``, as on OCI; locally the ``hostname`` is localoci's
+  ``host:port`` and the base URL ``<localoci>/_gateway/<key>`` stands for ``https://<hostname>``
+  (:meth:`~localoci.faas.state.Faas.gateway_endpoint`).
 * Gateways and deployments are ``CREATING``/``UPDATING`` for the server's ready delay, then
   ``ACTIVE``; each change records an API Gateway work request.
 * A deployment's ``pathPrefix`` looks like ``/v1`` (a leading ``/``, no trailing ``/``).
@@ -15,10 +18,6 @@ from ... import errors
 from ..state import Faas
 
 _PREFIX = re.compile(r"^(/[A-Za-z0-9._~\-]+)+$")
-
-
-def host(fx: Faas) -> str:
-    return fx.base_url.split("://", 1)[-1]
 
 
 def ready_at(fx: Faas) -> int:

@@ -17,7 +17,7 @@ from ._functions import get_config
 
 def create_application(fx: Faas, body: object) -> dict:
     body = require_object(body, "CreateApplicationDetails")
-    compartment = get_str(body, "compartmentId", required=True)
+    compartment = fx.svc.check_compartment(get_str(body, "compartmentId", required=True))
     name = get_str(body, "displayName", required=True)
     subnets = body.get("subnetIds") or []
     if not isinstance(subnets, list) or not all(isinstance(s, str) for s in subnets):

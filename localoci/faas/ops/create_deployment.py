@@ -22,7 +22,7 @@ from ._specification import validate_specification
 def create_deployment(fx: Faas, body: object) -> Created:
     body = require_object(body, "CreateDeploymentDetails")
     gw_id = get_str(body, "gatewayId", required=True)
-    compartment = get_str(body, "compartmentId", required=True)
+    compartment = fx.svc.check_compartment(get_str(body, "compartmentId", required=True))
     prefix = path_prefix(body.get("pathPrefix"))
     gw = fx.get("gateway", gw_id, "gateway")
     spec = validate_specification(fx, body.get("specification"))

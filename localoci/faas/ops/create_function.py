@@ -60,4 +60,4 @@ def create_function(fx: Faas, body: object) -> dict:
             doc,
         )
         fx.store.insert(fn)
-    return models.function(fn, fx.base_url)
+    return models.function(fn, fx.invoke_endpoint(fn))

@@ -2,7 +2,8 @@
 
 ``compartmentId`` and ``endpointType`` (PUBLIC or PRIVATE) are required; ``subnetId`` is
 optional here (required on OCI: localoci has no network).  Its ``hostname`` and base URL as in
-:mod:`._gateways`.
+:mod:`._gateways`; ``compartmentId`` must be a known compartment where
+:meth:`~localoci.service.Service.check_compartment` says so.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from ...ops.results import Created
 from .. import models
 from ..state import Faas
 from ..store import Resource
-from ._gateways import host, ready_at
+from ._gateways import ready_at
 
 
 def create_gateway(fx: Faas, body: object) -> Created:
     body = require_object(body, "CreateGatewayDetails")
-    compartment = get_str(body, "compartmentId", required=True)
+    compartment = fx.svc.check_compartment(get_str(body, "compartmentId", required=True))
     endpoint_type = get_enum(body, "endpointType", ("PUBLIC", "PRIVATE"), required=True)
     name = get_str(body, "displayName") or f"gateway{fx.now()}"
     doc = {
@@ -47,4 +48,4 @@ def create_gateway(fx: Faas, body: object) -> Created:
     with fx.tx():
         fx.store.insert(gw)
         wr = fx.work_request("CREATE_GATEWAY", gw, "CREATED")
-    return Created(models.gateway(fx.settle(gw), host(fx)), wr)
+    return Created(models.gateway(fx.settle(gw), fx.gateway_hostname(gw)), wr)

@@ -7,4 +7,5 @@ from ..state import Faas
 
 
 def get_function(fx: Faas, fn_id: str) -> dict:
-    return models.function(fx.get("function", fn_id), fx.base_url)
+    fn = fx.get("function", fn_id)
+    return models.function(fn, fx.invoke_endpoint(fn))

@@ -16,4 +16,4 @@ def list_functions(fx: Faas, query: dict) -> Page:
         raise errors.missing_parameter("applicationId")
     fns = filter_and_sort(fx.store.list("function", parent_id=app_id), query)
     items, nxt = page(fns, query)
-    return Page([models.function(f, fx.base_url, summary=True) for f in items], nxt)
+    return Page([models.function(f, fx.invoke_endpoint(f), summary=True) for f in items], nxt)

@@ -8,7 +8,6 @@ from ... import errors
 from ...ops.results import Page
 from .. import models
 from ..state import Faas
-from ._gateways import host
 from ._listing import filter_and_sort, page
 
 
@@ -20,4 +19,4 @@ def list_gateways(fx: Faas, query: dict) -> Page:
         [fx.settle(g) for g in fx.store.list("gateway", compartment_id=compartment)], query
     )
     items, nxt = page(gws, query, default_limit=100, max_limit=1000)
-    return Page([models.gateway(g, host(fx), summary=True) for g in items], nxt)
+    return Page([models.gateway(g, fx.gateway_hostname(g), summary=True) for g in items], nxt)

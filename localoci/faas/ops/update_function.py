@@ -43,4 +43,4 @@ def update_function(fx: Faas, fn_id: str, body: object) -> dict:
     with fx.tx():
         fx.store.update(fn)
     fx.runtime.retire(fn.id)
-    return models.function(fn, fx.base_url)
+    return models.function(fn, fx.invoke_endpoint(fn))
