@@ -56,34 +56,63 @@ def check_cells(nb) -> list:
     ]
 
 
-def append_empty_answer_probes(nb: nbformat.NotebookNode) -> list:
-    """Append, for each exercise, its empty answer cell and the check cells after it.
+WRONG_ANSWERS = Path(__file__).resolve().parent / "wrong_answers"
 
-    Run after the solutions, in the same kernel, they prove each check fails with the empty
-    answer: one execution of the notebook tests both ways.  Returns the appended check cells.
+
+def wrong_answers(exercise: str) -> list[Path]:
+    """The wrong answers the tests try for one exercise (``solutions/01-publish.py`` ->
+    ``wrong_answers/01-publish/*.py``).  Each file's first line is a comment saying what is
+    wrong with it (reusing the lesson's values, a hand-made result, the other cursor type ...)."""
+    return sorted((WRONG_ANSWERS / Path(exercise).stem).glob("*.py"))
+
+
+def append_answer_probes(nb: nbformat.NotebookNode, wrong: bool = True) -> list:
+    """Append, for each exercise, probes that its checks must reject; return their check cells.
+
+    A probe replays the exercise's mark cells (code cells tagged ``exercise-mark`` between the
+    previous exercise and this one: they record what existed before the learner acted, such
+    as offsets or a time), then an answer in place of the solution, then the exercise's check
+    cells.  The answers are the empty one (the exercise cell as committed) and, with ``wrong``,
+    every file in :func:`wrong_answers`.  Run after the solutions, in the same kernel, they
+    prove in one execution that each check passes only when the learner did the exercise.
+    Each returned check cell carries ``metadata.probe`` naming the answer it judges.
     """
     import copy
 
-    original = load_source_cells(nb)
+    original = list(nb.cells)
     probes = []
+    marks: list = []
     for i, cell in enumerate(original):
-        if "exercise" not in cell.metadata.get("tags", []):
+        tags = cell.metadata.get("tags", [])
+        if "exercise-mark" in tags and cell.cell_type == "code":
+            marks.append(cell)
+        if "exercise" not in tags:
             continue
-        empty = copy.deepcopy(cell)
-        empty.source = cell.metadata["original_source"]
-        nb.cells.append(_probe(empty))
+        checks = []
         for follower in original[i + 1 :]:
             if "exercise" in follower.metadata.get("tags", []):
                 break
             if follower.cell_type == "code" and "= check_" in follower.source:
-                probe = _probe(copy.deepcopy(follower))
+                checks.append(follower)
+        answers = [("the empty answer", cell.metadata["original_source"])]
+        if wrong:
+            answers += [
+                (f"wrong answer {path.name}", path.read_text())
+                for path in wrong_answers(cell.metadata["exercise"])
+            ]
+        for label, source in answers:
+            for mark in marks:
+                nb.cells.append(_probe(copy.deepcopy(mark)))
+            answer = copy.deepcopy(cell)
+            answer.source = source
+            nb.cells.append(_probe(answer))
+            for check in checks:
+                probe = _probe(copy.deepcopy(check))
+                probe.metadata["probe"] = label
                 nb.cells.append(probe)
                 probes.append(probe)
+        marks = []
     return probes
-
-
-def load_source_cells(nb):
-    return list(nb.cells)
 
 
 def _probe(cell):

@@ -1,5 +1,7 @@
 """Every lab notebook runs top to bottom against localoci, unattended; every exercise check
-passes with its solution and fails with the empty answer."""
+passes with its solution and fails with the empty answer and with each wrong answer in
+``wrong_answers/`` (replayed after the exercise's marks, so the solution's own results do not
+count for them)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import pytest
 
 from .conftest import (
     NOTEBOOKS,
-    append_empty_answer_probes,
+    append_answer_probes,
     check_cells,
     check_results,
     load,
     outputs_text,
     with_solutions,
+    wrong_answers,
 )
 
 LAB = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
@@ -68,13 +71,14 @@ def test_notebooks_are_committed_without_outputs(name):
 
 
 @pytest.mark.parametrize("name", LAB)
-def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_empty_answers(
+def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_wrong_answers(
     name, run_notebook
 ):
-    """One unattended run: the solutions in place (every check must pass), then each exercise's
-    empty answer and its checks again in the same kernel (every check must fail)."""
+    """One unattended run: the solutions in place (every check must pass), then for each
+    exercise its marks, the empty answer or a wrong one, and its checks again in the same kernel
+    (every check must fail, with a ❌ line and no traceback: a cell error fails the run)."""
     nb = with_solutions(load(name))
-    probes = append_empty_answer_probes(nb)
+    probes = append_answer_probes(nb)
     nb = run_notebook(nb)
     checks = check_cells(nb)
     assert checks and probes, "no exercise checks"
@@ -90,10 +94,21 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_em
     for cell in probes:
         text = outputs_text(cell)
         assert "❌" in text and "All good" not in text, (
-            f"a check passed with the empty answer:\n{text}"
+            f"a check passed with {cell.metadata['probe']}:\n{text}"
         )
         results = check_results(cell)
         assert results and not any(r["passed"] for r in results), results
+
+
+@pytest.mark.parametrize("name", LAB)
+def test_every_exercise_has_a_plausible_wrong_answer_to_reject(name):
+    exercises = [
+        c.metadata["exercise"]
+        for c in load(name).cells
+        if "exercise" in c.get("metadata", {}).get("tags", [])
+    ]
+    missing = [e for e in exercises if not wrong_answers(e)]
+    assert not missing, f"{name}: no tests/notebooks/wrong_answers/<stem>/*.py for {missing}"
 
 
 def test_solutions_are_valid_python():
