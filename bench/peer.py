@@ -35,6 +35,12 @@ def cache_dir() -> Path:
 
 def install_kinesalite() -> Path:
     """kinesalite's package folder, installed with npm on first use."""
+    try:
+        import boto3  # noqa: F401  (the Kinesis client that drives kinesalite)
+    except ImportError:
+        raise Skip(
+            "boto3 drives kinesalite: install the bench extra (pip install -e '.[bench]')"
+        ) from None
     if not shutil.which("node") or not shutil.which("npm"):
         raise Skip(
             "node and npm are needed for the kinesalite comparison (apt-get install nodejs npm)"
