@@ -35,14 +35,17 @@ venv: $(STAMP) ## Create .venv and install the project (done by every target)
 lab: $(STAMP) ## Open the lab in JupyterLab (localoci starts on demand)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks --LabApp.default_url=/lab/tree/00-setup.ipynb --LabApp.expose_app_in_browser=True $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# --dist loadgroup: tests marked xdist_group("name") run on one worker, in one process, so a
+# module's costly fixture (a server, executed notebooks) is built once; without it the marks do
+# nothing.  Tests without a mark are spread one by one, as -n alone does.
 test: $(STAMP) ## Run the whole test suite (notebooks and browser tests included; not the slow soaks)
-	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 test-slow: $(STAMP) ## The slow checks: full reliability runs, a fresh Binder environment
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Unit and localoci tests only
-	$(BIN)/python -m pytest -n 2 tests/unit tests/localoci $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/unit tests/localoci $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Run the benchmarks and print their tables
 	$(BIN)/python -m bench

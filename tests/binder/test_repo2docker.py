@@ -11,6 +11,9 @@ import pytest
 
 from tests.binder.envfile import ROOT
 
+# One worker runs this module (-n 2 --dist loadgroup): repo2docker runs once.
+pytestmark = pytest.mark.xdist_group("repo2docker")
+
 
 def repo2docker() -> str:
     exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent)) or shutil.which(

@@ -16,6 +16,9 @@ import pytest
 from labhelpers.functions import HELLO_DIR, PATH_PREFIX
 from tests.conftest import start_localoci
 
+# One worker runs this module (-n 2 --dist loadgroup): its localoci process and hello deployment are made once.
+pytestmark = pytest.mark.xdist_group("labhelpers-gateway")
+
 
 @pytest.fixture(scope="module")
 def glab(tmp_path_factory):
