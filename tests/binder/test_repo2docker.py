@@ -21,7 +21,7 @@ def repo2docker() -> str:
     )
     if not exe:
         pytest.skip(
-            "repo2docker is not installed (pip install jupyter-repo2docker); "
+            "repo2docker is not installed: it is the [binder] extra (pip install -e '.[binder]'); "
             "the Binder configuration was not checked against Binder's builder"
         )
     return exe
