@@ -67,8 +67,14 @@ report: $(BASE) ## Execute every notebook against localoci and export a whole-la
 toc: $(BASE) ## Regenerate the README's notebook table from the notebooks
 	$(BIN)/python tools/readme_toc.py --write
 
-lint: $(LINT) ## ruff on code and notebooks
+# The same tools and settings as .pre-commit-config.yaml; mypy's and codespell's settings are in
+# pyproject.toml.
+lint: $(LINT) ## ruff, formatting, no notebook outputs, spelling, mypy on labhelpers and localoci
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
+	$(BIN)/codespell
+	$(BIN)/mypy
 
 localoci: $(BASE) ## Run localoci in the foreground (Ctrl-C to stop)
 	$(BIN)/python -m localoci serve
