@@ -55,8 +55,8 @@ test: $(FULL) ## Run the whole test suite (notebooks and browser tests included;
 test-slow: $(FULL) ## The slow checks: full reliability runs, a fresh Binder environment
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
-test-fast: $(FAST) ## Unit and localoci tests only
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/unit tests/localoci $(PYTEST_ARGS)
+test-fast: $(FAST) ## Unit and localoci tests, and the doctests of labhelpers, localoci, localctl
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/unit tests/localoci labhelpers localoci localctl $(PYTEST_ARGS)
 
 bench: $(BASE) ## Run the benchmarks and print their tables
 	$(BIN)/python -m bench
