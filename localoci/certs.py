@@ -68,7 +68,9 @@ def _ensure_ca(folder: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateK
     if cert_path.exists() and key_path.exists():
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-        if cert.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_BEFORE_DAYS):
+        # A key of another kind than the EC one made here is replaced, like an expiring CA.
+        fresh = cert.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_BEFORE_DAYS)
+        if fresh and isinstance(key, ec.EllipticCurvePrivateKey):
             return cert, key
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(

@@ -16,11 +16,10 @@ outside the region is 404.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote
 
@@ -72,7 +71,8 @@ class WireResponse:
     media_type: str = "application/json"
 
 
-Handler = Callable[[Service, WireRequest], WireResponse]
+# A handler answers at once or, when it must wait (a function call), as a coroutine.
+Handler = Callable[[Service, WireRequest], WireResponse | Awaitable[WireResponse]]
 
 
 @dataclass
@@ -237,7 +237,7 @@ class Dispatcher:
                     raise
             svc.count(f"op:{r.name}")
             result = r.handler(svc, wreq)
-            if inspect.isawaitable(result):
+            if not isinstance(result, WireResponse):
                 result = await result
             out_headers = {"opc-request-id": rid, **result.headers}
             if result.body is None:

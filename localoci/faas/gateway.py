@@ -195,7 +195,7 @@ class GatewayApp:
     ) -> Response:
         fx = self.fx
         fn = fx.store.find("function", fn_id)
-        app = fx.store.find("application", fn.parent_id) if fn else None
+        app = fx.store.find("application", fn.parent_id) if fn and fn.parent_id else None
         if fn is None or app is None:
             raise errors.gateway_error(502)
         client_ip = request.client.host if request.client else "127.0.0.1"

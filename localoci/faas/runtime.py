@@ -75,7 +75,7 @@ _KEEP_ENV = (
 class Worker:
     fn_id: str
     name: str
-    proc: subprocess.Popen
+    proc: subprocess.Popen | None  # None until _spawn starts it
     tmpdir: Path
     sock: Path
     fingerprint: str
@@ -135,13 +135,14 @@ class Runtime:
 
     def _kill(self, w: Worker) -> None:
         self.retired.pop(id(w), None)
-        if w.proc.poll() is None:
-            w.proc.terminate()
+        proc = w.proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
             try:
-                w.proc.wait(2)
+                proc.wait(2)
             except subprocess.TimeoutExpired:
-                w.proc.kill()
-                w.proc.wait(2)
+                proc.kill()
+                proc.wait(2)
         shutil.rmtree(w.tmpdir, ignore_errors=True)
 
     def stop_all(self) -> None:
@@ -254,7 +255,7 @@ class Runtime:
             tmpdir,
             sock,
             self.fingerprint(fn, app),
-            public_pem,  # type: ignore[arg-type]
+            public_pem,
             self._claims(fn, app),
             log_path,
         )
@@ -274,7 +275,7 @@ class Runtime:
                 f"--- localoci: starting {fn.name} ({fn.id}) from {fn.doc['sourceDir']}\n".encode()
             )
             out.flush()
-            w.proc = subprocess.Popen(
+            proc = w.proc = subprocess.Popen(
                 [
                     sys.executable,
                     str(FNHOST),
@@ -291,12 +292,12 @@ class Runtime:
         self.workers[fn.id] = w
         deadline = time.monotonic() + START_TIMEOUT_S
         while not sock.exists():
-            if w.proc.poll() is not None:
+            if proc.poll() is not None:
                 tail = self.log_tail(fn.id)
                 self._drop(w)
                 raise errors.function_start_failed(
                     fn.name,
-                    f"its process exited (code {w.proc.returncode}). "
+                    f"its process exited (code {proc.returncode}). "
                     f"Last lines of {log_path}:\n{tail}",
                 )
             if time.monotonic() > deadline:
@@ -306,7 +307,7 @@ class Runtime:
                     f"the FDK did not open its socket within {START_TIMEOUT_S:g} s; see {log_path}",
                 )
             await asyncio.sleep(0.02)
-        log.info("started function %s (%s) pid %s", fn.name, fn.id, w.proc.pid)
+        log.info("started function %s (%s) pid %s", fn.name, fn.id, proc.pid)
         return w
 
     async def _worker(self, fn, app) -> Worker:
@@ -317,7 +318,7 @@ class Runtime:
         if pending is not None:
             return await asyncio.shield(pending)
         w = self.workers.get(fn.id)
-        if w is not None and w.proc.poll() is not None:
+        if w is not None and (w.proc is None or w.proc.poll() is not None):
             self._drop(w)
             w = None
         elif w is not None and w.fingerprint != self.fingerprint(fn, app):

@@ -38,10 +38,11 @@ class Faas:
                 self.store.update(r)
         return r
 
-    def get(self, kind: str, rid: str, what: str | None = None) -> Resource:
-        r = self.store.find(kind, rid)
+    def get(self, kind: str, rid: str | None, what: str | None = None) -> Resource:
+        """The resource, settled; 404 if it is missing (or ``rid`` is: a parent never set)."""
+        r = self.store.find(kind, rid) if rid else None
         if r is None:
-            raise errors.not_found(what or kind, rid)
+            raise errors.not_found(what or kind, rid or "(none)")
         return self.settle(r)
 
     def gateway_hostname(self, gw: Resource) -> str:
@@ -70,7 +71,7 @@ class Faas:
         return realm.url(realm.invoke_host(key))
 
     def deployment_endpoint(self, dep: Resource) -> str:
-        gw = self.store.find("gateway", dep.parent_id)
+        gw = self.store.find("gateway", dep.parent_id) if dep.parent_id else None
         base = self.gateway_endpoint(gw) if gw else self.base_url
         return base + dep.doc["pathPrefix"]
 

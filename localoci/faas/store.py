@@ -12,6 +12,7 @@ only the server's event-loop thread touches the connection.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -132,7 +133,10 @@ class FaasStore:
         ).fetchone()
         return dict(row) if row else None
 
-    def list_work_requests(self, compartment_id: str, resource_id: str | None) -> list[dict]:
+    # builtins.list: inside this class, ``list`` names the method above.
+    def list_work_requests(
+        self, compartment_id: str, resource_id: str | None
+    ) -> builtins.list[dict]:
         sql, args = "SELECT * FROM faas_work_requests WHERE compartment_id = ?", [compartment_id]
         if resource_id:
             sql += " AND resource_id = ?"

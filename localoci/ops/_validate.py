@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+from typing import Literal, overload
 
 from .. import errors
 
@@ -13,6 +14,12 @@ def require_object(body: object, what: str) -> dict:
     return body
 
 
+# The overloads tell the type checker what the checks guarantee: a required field, or one with
+# a default, is never None once its validator returned.
+@overload
+def get_str(body: dict, name: str, required: Literal[True], max_len: int = 255) -> str: ...
+@overload
+def get_str(body: dict, name: str, required: bool = False, max_len: int = 255) -> str | None: ...
 def get_str(body: dict, name: str, required: bool = False, max_len: int = 255) -> str | None:
     value = body.get(name)
     if value is None:
@@ -26,6 +33,18 @@ def get_str(body: dict, name: str, required: bool = False, max_len: int = 255) -
     return value
 
 
+@overload
+def get_int(
+    body: dict, name: str, lo: int, hi: int, required: Literal[True], default: int | None = None
+) -> int: ...
+@overload
+def get_int(
+    body: dict, name: str, lo: int, hi: int, required: bool = False, *, default: int
+) -> int: ...
+@overload
+def get_int(
+    body: dict, name: str, lo: int, hi: int, required: bool = False, default: None = None
+) -> int | None: ...
 def get_int(
     body: dict, name: str, lo: int, hi: int, required: bool = False, default: int | None = None
 ) -> int | None:
@@ -43,6 +62,12 @@ def get_int(
     return value
 
 
+@overload
+def get_enum(body: dict, name: str, allowed: tuple[str, ...], required: Literal[True]) -> str: ...
+@overload
+def get_enum(
+    body: dict, name: str, allowed: tuple[str, ...], required: bool = False
+) -> str | None: ...
 def get_enum(body: dict, name: str, allowed: tuple[str, ...], required: bool = False) -> str | None:
     value = body.get(name)
     if value is None:
@@ -65,6 +90,10 @@ def get_tags(body: dict, name: str) -> dict | None:
     return value
 
 
+@overload
+def query_int(query: dict, name: str, lo: int, hi: int, default: int) -> int: ...
+@overload
+def query_int(query: dict, name: str, lo: int, hi: int, default: None = None) -> int | None: ...
 def query_int(query: dict, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
     raw = query.get(name)
     if raw is None or raw == "":

@@ -50,6 +50,7 @@ def create_stream(svc: Service, body: object) -> Created:
             if pool is None or pool.lifecycle_state in DELETED_STATES:
                 raise errors.not_found("stream pool", pool_id)
         else:
+            assert compartment is not None  # one of the two was required above
             pool = ensure_default_pool(svc, compartment)
         live = [s for s in store.all_streams() if s.lifecycle_state not in DELETED_STATES]
         if any(s.name == name and s.stream_pool_id == pool.id for s in live):

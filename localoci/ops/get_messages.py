@@ -184,6 +184,8 @@ def _group_get(svc: Service, stream, doc: dict, limit: int) -> tuple[MessageBatc
         svc.count("gets_throttled")
         raise _throttle(wait)
     group = groups.find(svc, stream.id, name)
+    if group is None:  # deleted (with its stream) since the check above
+        raise errors.cursor_invalid()
     same_generation = group.generation == doc.get("generation", 0)
     pending = {} if commit_on_get or not same_generation else dict(doc.get("offsets") or {})
     pending = {k: v for k, v in pending.items() if int(k) in mine}

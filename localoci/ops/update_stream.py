@@ -31,10 +31,10 @@ def update_stream(svc: Service, stream_id: str, body: object, if_match: str | No
             if pool is None or pool.lifecycle_state in DELETED_STATES:
                 raise errors.not_found("stream pool", pool_id)
             stream.stream_pool_id, stream.compartment_id = pool.id, pool.compartment_id
-        if body.get("freeformTags") is not None:
-            stream.freeform_tags = get_tags(body, "freeformTags")
-        if body.get("definedTags") is not None:
-            stream.defined_tags = get_tags(body, "definedTags")
+        if (freeform := get_tags(body, "freeformTags")) is not None:
+            stream.freeform_tags = freeform
+        if (defined := get_tags(body, "definedTags")) is not None:
+            stream.defined_tags = defined
         stream.etag = uuid.uuid4().hex
         svc.store.update_stream(stream)
         wr = new_work_request(svc, "UPDATE_STREAM", stream, "UPDATED")

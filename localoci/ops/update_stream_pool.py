@@ -22,8 +22,8 @@ def update_stream_pool(
         pool.name = get_str(body, "name", required=True)
     if body.get("kafkaSettings") is not None:
         pool.kafka_settings = kafka_settings(body)
-    if body.get("freeformTags") is not None:
-        pool.freeform_tags = get_tags(body, "freeformTags")
+    if (freeform := get_tags(body, "freeformTags")) is not None:
+        pool.freeform_tags = freeform
     pool.etag = new_etag()
     with svc.store.tx():
         svc.store.update_pool(pool)

@@ -63,7 +63,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, log_dir: Path, durability: str = "full") -> None:
         self.conn = conn
         init_db(conn)
-        self._pending: list[Callable[[], None]] = []
+        self._pending: list[Callable[[], object]] = []
         self.log = MessageLog(conn, log_dir, durability, self.after_commit)
         self.log.recover()
         migrate_message_rows(conn, self.log, self.tx)
@@ -74,8 +74,9 @@ class Store:
         self.log.close()
         self.conn.close()
 
-    def after_commit(self, action: Callable[[], None]) -> None:
-        """Run ``action`` once the current transaction commits (dropped if it rolls back)."""
+    def after_commit(self, action: Callable[[], object]) -> None:
+        """Run ``action`` once the current transaction commits (dropped if it rolls back); what
+        it returns is ignored."""
         self._pending.append(action)
 
     # -- transactions ----------------------------------------------------------------------

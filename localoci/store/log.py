@@ -25,7 +25,7 @@ Call the writing methods inside ``store.tx()``; file deletions wait for the comm
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +76,7 @@ class MessageLog:
         conn: sqlite3.Connection,
         root: Path,
         durability: str,
-        after_commit: Callable[[Callable[[], None]], None],
+        after_commit: Callable[[Callable[[], object]], None],
     ) -> None:
         self.conn = conn
         self.files = Segments(root, durability)
@@ -207,7 +207,7 @@ class MessageLog:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _rows(self, stream_id: str, partition: int, from_offset: int) -> Iterator[sqlite3.Row]:
+    def _rows(self, stream_id: str, partition: int, from_offset: int) -> sqlite3.Cursor:
         """Index rows from the batch holding ``from_offset`` on, in offset order (lazily)."""
         return self.conn.execute(
             "SELECT base_offset, count, ts, bytes, segment, position, length FROM batches "

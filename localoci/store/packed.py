@@ -81,7 +81,8 @@ def encode_headers(headers: Sequence[Header]) -> bytes:
 
 def decode_headers(blob: bytes) -> list[Header]:
     (n,) = struct.unpack_from("<H", blob, 0)
-    pos, out = 2, []
+    pos = 2
+    out: list[Header] = []
     for _ in range(n):
         (klen,) = struct.unpack_from("<H", blob, pos)
         key = blob[pos + 2 : pos + 2 + klen].decode()

@@ -27,6 +27,7 @@ memory does not grow with the data it holds.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shutil
 from collections import OrderedDict
@@ -155,7 +156,8 @@ class Segments:
             if n.endswith(SUFFIX) and n[: -len(SUFFIX)].isdigit()
         )
 
-    def streams_on_disk(self) -> list[str]:
+    # builtins.list: inside this class, ``list`` names the method above.
+    def streams_on_disk(self) -> builtins.list[str]:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir())
 
     def recover(self, indexed: dict[str, tuple[int, int, int]]) -> int:

@@ -11,6 +11,9 @@ import pytest
 
 from tests.binder.envfile import ROOT
 
+# One worker runs this module (-n 2 --dist loadgroup): repo2docker runs once.
+pytestmark = pytest.mark.xdist_group("repo2docker")
+
 
 def repo2docker() -> str:
     exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -18,7 +21,7 @@ def repo2docker() -> str:
     )
     if not exe:
         pytest.skip(
-            "repo2docker is not installed (pip install jupyter-repo2docker); "
+            "repo2docker is not installed: it is the [binder] extra (pip install -e '.[binder]'); "
             "the Binder configuration was not checked against Binder's builder"
         )
     return exe

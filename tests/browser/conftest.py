@@ -42,7 +42,10 @@ def pytest_collection_modifyitems(config, items):
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            reason = "browser tests skipped: Playwright's Python package is missing (pip install -e '.[test]')."
+            reason = (
+                "browser tests skipped: Playwright's Python package is missing "
+                "(the [browser] extra: pip install -e '.[browser]')."
+            )
     if reason is None:
         return
     for item in items:

@@ -21,7 +21,9 @@ from nbclient import NotebookClient
 from labhelpers import cli
 from tests.notebooks.conftest import NOTEBOOKS, load, outputs_text
 
+# One worker runs this module (-n 2 --dist loadgroup): notebooks 00 to 02 are executed once.
 pytestmark = [
+    pytest.mark.xdist_group("cli-cells"),
     pytest.mark.cli,
     pytest.mark.skipif(
         cli.find_cli() is None, reason="the OCI CLI is not installed (pip install oci-cli)"

@@ -14,13 +14,17 @@ import oci
 import pytest
 
 from labhelpers.functions import HELLO_DIR, PATH_PREFIX
-from tests.conftest import start_localoci
+from tests.inprocess import serve_in_process
+
+# One worker runs this module (-n 2 --dist loadgroup): its localoci process and hello deployment are made once.
+pytestmark = pytest.mark.xdist_group("labhelpers-gateway")
 
 
 @pytest.fixture(scope="module")
 def glab(tmp_path_factory):
-    """A labhelpers Lab on its own localoci (the other faas tests own a gateway named lab-apigw)."""
-    server = start_localoci(tmp_path_factory.mktemp("gwlab"))
+    """A labhelpers Lab on its own localoci, served in-process (the other faas tests own a
+    gateway named lab-apigw)."""
+    server = serve_in_process(tmp_path_factory.mktemp("gwlab"))
     mp = pytest.MonkeyPatch()
     mp.setenv("LOCALOCI_URL", server.url)
     mp.setenv("LOCALOCI_HOME", str(server.data_dir))

@@ -14,7 +14,12 @@ import pytest
 
 from .conftest import COMPARTMENT, LEARNERS, TAG, prepare
 
-pytestmark = [pytest.mark.oci_target, pytest.mark.timeout(600)]
+# One worker runs this module (-n 2 --dist loadgroup): its classroom is prepared once.
+pytestmark = [
+    pytest.mark.xdist_group("oci-target-class"),
+    pytest.mark.oci_target,
+    pytest.mark.timeout(600),
+]
 
 
 def lines(report: str) -> list[list[str]]:

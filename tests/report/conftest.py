@@ -13,6 +13,11 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
+    """The system Chromium, driven through Playwright (the [browser] extra)."""
+    pytest.importorskip(
+        "playwright",
+        reason="Playwright is missing: it is the [browser] extra (pip install -e '.[browser]')",
+    )
     if not os.path.exists(CHROMIUM):
         pytest.skip(
             f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` "

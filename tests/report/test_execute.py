@@ -11,6 +11,9 @@ from labhelpers.__main__ import main
 
 from .synthetic import FINGERPRINT, USER, secrets_found
 
+# One worker runs this module (-n 2 --dist loadgroup): its notebook is executed once.
+pytestmark = pytest.mark.xdist_group("report-execute")
+
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):

@@ -16,6 +16,9 @@ import pytest
 
 from .synthetic import notebook_with_every_output, secrets_found, write_notebook
 
+# One worker runs this module (-n 2 --dist loadgroup): its Jupyter server starts once.
+pytestmark = pytest.mark.xdist_group("report-in-notebook")
+
 
 @pytest.fixture(scope="module")
 def jupyter_server(tmp_path_factory):

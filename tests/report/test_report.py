@@ -28,6 +28,9 @@ from .synthetic import (
     write_notebook,
 )
 
+# One worker runs this module (-n 2 --dist loadgroup): its reports are built once.
+pytestmark = pytest.mark.xdist_group("report")
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal, overload
 
 from ... import errors
 from ...ops._validate import get_str
@@ -47,6 +48,10 @@ def get_config(body: dict) -> dict | None:
     return cfg
 
 
+@overload
+def get_image(body: dict, required: Literal[True]) -> str: ...
+@overload
+def get_image(body: dict, required: bool) -> str | None: ...
 def get_image(body: dict, required: bool) -> str | None:
     src = body.get("sourceDetails")
     if src is not None:

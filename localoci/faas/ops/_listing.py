@@ -21,7 +21,7 @@ def filter_and_sort(items: list[Resource], query: dict) -> list[Resource]:
     if query.get("lifecycleState"):
         items = [r for r in items if r.state == query["lifecycleState"]]
     key = {"timeCreated": lambda r: r.time_created, "id": lambda r: r.id}.get(
-        query.get("sortBy"), lambda r: r.name
+        query.get("sortBy") or "", lambda r: r.name
     )
     return sorted(items, key=key, reverse=query.get("sortOrder") == "DESC")
 
