@@ -18,6 +18,7 @@ from .server import ServerError, serve
 from .service import ServerConfig
 
 DEFAULT_PORT = 18730
+DEFAULT_KAFKA_PORT = 18792  # not OCI's 9092: a real Kafka on this machine would have it
 DEFAULT_WAIT_S = 30.0
 
 
@@ -83,6 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         metavar="SECONDS",
         help="stop after this many seconds without requests (default: never)",
+    )
+    k = s.add_argument_group(
+        "Kafka",
+        "A Kafka listener on 127.0.0.1 serves the same streams (topics = the streams of the "
+        "pool named in the SASL username), SASL_SSL with PLAIN as on OCI; a CA and certificate "
+        "are made in <data dir>/tls at first start. `python -m localoci kafka-config` prints "
+        "client settings.",
+    )
+    k.add_argument(
+        "--kafka-port",
+        type=int,
+        default=None,
+        help=f"its TCP port (default {DEFAULT_KAFKA_PORT} or $LOCALOCI_KAFKA_PORT; 0 = any free "
+        "port, the default when --port is 0)",
+    )
+    k.add_argument("--no-kafka", action="store_true", help="no Kafka listener")
+    k.add_argument(
+        "--kafka-plaintext",
+        action="store_true",
+        help="SASL_PLAINTEXT instead of SASL_SSL (no TLS; still loopback only)",
     )
     r = s.add_argument_group(
         "region mode",
@@ -151,6 +172,18 @@ def realm_from_args(args: argparse.Namespace) -> Realm | None:
     return Realm(args.as_region, args.realm_domain)
 
 
+def kafka_port_from_args(args: argparse.Namespace) -> int | None:
+    """The Kafka listener's port (None: none): ``--kafka-port``, else $LOCALOCI_KAFKA_PORT,
+    else any free port when ``--port`` is 0, else :data:`DEFAULT_KAFKA_PORT`."""
+    if args.no_kafka:
+        return None
+    if args.kafka_port is not None:
+        return args.kafka_port
+    if os.environ.get("LOCALOCI_KAFKA_PORT"):
+        return int(os.environ["LOCALOCI_KAFKA_PORT"])
+    return 0 if args.port == 0 else DEFAULT_KAFKA_PORT
+
+
 def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
     """The ServerConfig that ``serve``'s options describe (tests build in-process servers with it)."""
     return ServerConfig(
@@ -167,6 +200,8 @@ def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
         control_port=args.control_port,
         proxy_port=args.proxy_port,
         compartments=args.compartments,
+        kafka_port=kafka_port_from_args(args),
+        kafka_plaintext=args.kafka_plaintext,
     )
 
 
@@ -189,11 +224,17 @@ def _serve_args(args: argparse.Namespace) -> list[str]:
         out += ["--control-port", str(args.control_port), "--proxy-port", str(args.proxy_port)]
     if args.compartments:
         out += ["--compartments", args.compartments]
+    kafka_port = kafka_port_from_args(args)
+    if kafka_port is None:
+        out.append("--no-kafka")
+    else:
+        out += ["--kafka-port", str(kafka_port)]
     for flag, on in (
         ("--allow-remote", args.allow_remote),
         ("--no-limits", args.no_limits),
         ("--no-auth", args.no_auth),
         ("--verbose", args.verbose),
+        ("--kafka-plaintext", args.kafka_plaintext),
     ):
         if on:
             out.append(flag)

@@ -36,6 +36,7 @@ def health(svc: Service) -> dict:
         "now": format_ms(svc.clock.now_ms()),
         "region": svc.realm.region if svc.realm is not None else None,
         "messagesEndpoint": svc.messages_endpoint(),
+        "kafka": svc.kafka_info,
     }
 
 

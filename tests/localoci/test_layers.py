@@ -34,6 +34,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.faas",
         "localoci.identity",
         "localoci.regional",
+        "localoci.kafka_side",
     ),
     "wire": (
         "localoci.wire",
