@@ -155,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"with --detach: return only once it answers, at most SECONDS (default {DEFAULT_WAIT_S:g}); "
         "exit 1 if it stopped or did not answer in time",
     )
+    kc = sub.add_parser(
+        "kafka-config",
+        help="print Kafka client settings for the local listener (creates an auth token once)",
+        description="Print librdkafka-style settings (bootstrap.servers, security.protocol, "
+        "sasl.mechanism, sasl.username, sasl.password, ssl.ca.location) for the running "
+        "localoci's Kafka listener. The auth token is made through the Identity API and kept "
+        "in <data dir>/kafka-token.json (0600) for reuse.",
+    )
+    kc.add_argument("--data-dir", type=Path, default=None)
+    kc.add_argument("--pool", default=None, help="stream pool OCID (default: the DefaultPool)")
+    kc.add_argument("--format", choices=("json", "properties", "env"), default="json")
     for name, text in (
         ("status", "is a localoci serving this data directory?"),
         ("stop", "stop the localoci serving this data directory"),
@@ -279,6 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         except ServerError as exc:
             print(f"localoci: {exc}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "kafka-config":
+        from .kafka_config import ConfigError, render, settings
+
+        try:
+            print(render(settings(data_dir, args.pool), args.format))
+        except ConfigError as exc:
+            print(f"localoci: {exc}", file=sys.stderr)
+            return 1
         return 0
     info = localctl.read_info(data_dir)
     alive = localctl.Control(info.control_url).health() if info else None

@@ -35,6 +35,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.identity",
         "localoci.regional",
         "localoci.kafka_side",
+        "localoci.kafka_config",
     ),
     "wire": (
         "localoci.wire",
