@@ -175,3 +175,39 @@ def test_committed_offsets_are_stored_and_idempotence_is_refused(lo):
     with pytest.raises(Exception, match="InitProducerIdRequest"):
         idem.send("resume", b"x").get(10)
     idem.close(1)
+
+
+def test_committed_offsets_and_records_survive_a_server_restart(tmp_path):
+    """Offsets live in the store's kafka_offsets table, records in the message log: a new
+    server on the same data directory and Kafka port resumes the group where it committed."""
+    srv = serve_in_process(tmp_path, "--kafka-plaintext")
+    try:
+        make_stream(srv, "durable")
+        port = srv.server.config.kafka_port
+        p = KafkaProducer(enable_idempotence=False, **kp(srv))
+        for i in range(5):
+            p.send("durable", b"%d" % i).get(10)
+        p.close()
+        c = KafkaConsumer(group_id="g", enable_auto_commit=False, **kp(srv))
+        c.commit({KTP("durable", 0): OffsetAndMetadata(3, "", -1)})
+        c.close()
+    finally:
+        srv.stop()
+    srv = serve_in_process(tmp_path, "--kafka-plaintext", "--kafka-port", str(port))
+    try:
+        c = KafkaConsumer(
+            "durable",
+            group_id="g",
+            enable_auto_commit=False,
+            heartbeat_interval_ms=300,
+            session_timeout_ms=6000,
+            **kp(srv),
+        )
+        got, deadline = [], time.monotonic() + 15
+        while len(got) < 2 and time.monotonic() < deadline:
+            for records in c.poll(timeout_ms=500).values():
+                got.extend(r.value for r in records)
+        c.close()
+        assert got == [b"3", b"4"]
+    finally:
+        srv.stop()
