@@ -14,6 +14,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.structs import OffsetAndMetadata
 from kafka.structs import TopicPartition as KTP
 
+import localctl
 from localoci.kafka_config import render, settings
 from tests.inprocess import serve_in_process
 
@@ -75,6 +76,13 @@ def test_kafka_config_names_the_listener_and_pools_report_it(lo):
     pool = admin(lo).get_stream_pool(pool_id).data
     assert pool.kafka_settings.bootstrap_servers == c["bootstrap.servers"]
     assert conf(lo)["sasl.password"] == c["sasl.password"]  # the kept token is reused
+    info = localctl.read_info(lo.data_dir)
+    assert info is not None and info.kafka is not None
+    assert info.kafka.bootstrap_servers == c["bootstrap.servers"]
+    assert info.kafka.security_protocol == c["security.protocol"]
+    assert info.kafka.ca_file == c.get("ssl.ca.location")
+    health = lo.control.health()["kafka"]
+    assert health["bootstrapServers"] == c["bootstrap.servers"]
     assert "export KAFKA_SASL_USERNAME=" in render(c, "env")
 
 
