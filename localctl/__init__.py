@@ -28,6 +28,7 @@ from .client import Control, ControlError, ServerExited, ServerTimeout, control_
 from .info import (
     CONTROL_PATH,
     SERVER_JSON,
+    KafkaInfo,
     ServerInfo,
     default_data_dir,
     read_info,
@@ -42,6 +43,7 @@ __all__ = [
     "Control",
     "ControlError",
     "ServerExited",
+    "KafkaInfo",
     "ServerInfo",
     "ServerTimeout",
     "Started",

@@ -7,7 +7,11 @@
      "pid": 4242, "port": 18730, "host": "127.0.0.1",
      "config_file": ".../config", "profile": "LOCAL",    the OCI config it wrote for clients
      "limits": true, "auth": true,
-     "region": null, "client_env": {}}                  region mode only (below)
+     "region": null, "client_env": {},                  region mode only (below)
+     "kafka": {"bootstrap_servers": "127.0.0.1:18792",  the Kafka listener (null when off)
+               "security_protocol": "SASL_SSL",         or SASL_PLAINTEXT (--kafka-plaintext)
+               "sasl_mechanism": "PLAIN",
+               "ca_file": ".../tls/ca.pem"}}            null under SASL_PLAINTEXT
 
 A server in region mode (``serve --as-region lab-1``) writes its admin endpoint as ``url``
 (``https://streaming.lab-1.oci.lab.invalid``), its control side channel as ``control_url``
@@ -40,6 +44,30 @@ def default_data_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class KafkaInfo:
+    """Where the server's Kafka listener is and how to reach it (``server.json``'s ``kafka``).
+
+    ``python -m localoci kafka-config`` turns it into client settings (with a username and an
+    auth token)."""
+
+    bootstrap_servers: str
+    security_protocol: str  # SASL_SSL or SASL_PLAINTEXT
+    sasl_mechanism: str = "PLAIN"
+    ca_file: str | None = None  # the CA that signed its certificate (SASL_SSL)
+
+    @classmethod
+    def from_json(cls, doc: dict | None) -> KafkaInfo | None:
+        if not doc:
+            return None
+        return cls(
+            bootstrap_servers=str(doc["bootstrap_servers"]),
+            security_protocol=str(doc["security_protocol"]),
+            sasl_mechanism=str(doc.get("sasl_mechanism") or "PLAIN"),
+            ca_file=doc.get("ca_file") or None,
+        )
+
+
+@dataclass(frozen=True)
 class ServerInfo:
     url: str
     control_url: str
@@ -52,6 +80,7 @@ class ServerInfo:
     auth: bool = True
     region: str | None = None  # the region identifier in region mode, else None
     client_env: dict[str, str] = field(default_factory=dict)
+    kafka: KafkaInfo | None = None  # None: no Kafka listener (serve --no-kafka)
     data_dir: Path | None = field(default=None, compare=False)  # where it was read from
 
     def to_json(self) -> dict:
@@ -74,6 +103,7 @@ class ServerInfo:
             auth=bool(doc.get("auth", True)),
             region=doc.get("region") or None,
             client_env={str(k): str(v) for k, v in (doc.get("client_env") or {}).items()},
+            kafka=KafkaInfo.from_json(doc.get("kafka")),
             data_dir=data_dir,
         )
 

@@ -11,12 +11,13 @@ same layers for Functions and API Gateway and for Identity, and the streaming mo
 import ``faas`` (only ``app`` wires it in; Identity's store is part of every service, since
 streams honour compartments)::
 
-    process   app, server, regional, cli, process, __main__,           -> everything, localctl, uvicorn
-              faas/__init__, identity/__init__
+    process   app, server, regional, kafka_side, kafka_config,       -> everything, localctl, uvicorn
+              cli, process, __main__, faas/__init__, identity/__init__
       |
     wire      wire, routes, control_routes, faas/routes, faas/gateway, -> ops, domain, base; starlette,
               identity/routes, proxy (the region's CONNECT proxy),        kafka-python
-              kafka/* (the Kafka listener, a second wire)
+              kafka/* (the Kafka listener, a second wire;
+              kafka/store_backend: its seam over the service)
       |
     ops       ops/*, faas/ops/*, identity/ops/*  (one module per API action)  -> domain, store, base
       |

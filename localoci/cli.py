@@ -18,6 +18,7 @@ from .server import ServerError, serve
 from .service import ServerConfig
 
 DEFAULT_PORT = 18730
+DEFAULT_KAFKA_PORT = 18792  # not OCI's 9092: a real Kafka on this machine would have it
 DEFAULT_WAIT_S = 30.0
 
 
@@ -84,6 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop after this many seconds without requests (default: never)",
     )
+    k = s.add_argument_group(
+        "Kafka",
+        "A Kafka listener on 127.0.0.1 serves the same streams (topics = the streams of the "
+        "pool named in the SASL username), SASL_SSL with PLAIN as on OCI; a CA and certificate "
+        "are made in <data dir>/tls at first start. `python -m localoci kafka-config` prints "
+        "client settings.",
+    )
+    k.add_argument(
+        "--kafka-port",
+        type=int,
+        default=None,
+        help=f"its TCP port (default {DEFAULT_KAFKA_PORT} or $LOCALOCI_KAFKA_PORT; 0 = any free "
+        "port, the default when --port is 0)",
+    )
+    k.add_argument("--no-kafka", action="store_true", help="no Kafka listener")
+    k.add_argument(
+        "--kafka-plaintext",
+        action="store_true",
+        help="SASL_PLAINTEXT instead of SASL_SSL (no TLS; still loopback only)",
+    )
     r = s.add_argument_group(
         "region mode",
         "Serve as a region of a custom realm, as far as a client can tell: HTTPS under the "
@@ -134,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"with --detach: return only once it answers, at most SECONDS (default {DEFAULT_WAIT_S:g}); "
         "exit 1 if it stopped or did not answer in time",
     )
+    kc = sub.add_parser(
+        "kafka-config",
+        help="print Kafka client settings for the local listener (creates an auth token once)",
+        description="Print librdkafka-style settings (bootstrap.servers, security.protocol, "
+        "sasl.mechanism, sasl.username, sasl.password, ssl.ca.location) for the running "
+        "localoci's Kafka listener. The auth token is made through the Identity API and kept "
+        "in <data dir>/kafka-token.json (0600) for reuse.",
+    )
+    kc.add_argument("--data-dir", type=Path, default=None)
+    kc.add_argument("--pool", default=None, help="stream pool OCID (default: the DefaultPool)")
+    kc.add_argument("--format", choices=("json", "properties", "env"), default="json")
     for name, text in (
         ("status", "is a localoci serving this data directory?"),
         ("stop", "stop the localoci serving this data directory"),
@@ -149,6 +181,18 @@ def realm_from_args(args: argparse.Namespace) -> Realm | None:
     if not args.as_region:
         return None
     return Realm(args.as_region, args.realm_domain)
+
+
+def kafka_port_from_args(args: argparse.Namespace) -> int | None:
+    """The Kafka listener's port (None: none): ``--kafka-port``, else $LOCALOCI_KAFKA_PORT,
+    else any free port when ``--port`` is 0, else :data:`DEFAULT_KAFKA_PORT`."""
+    if args.no_kafka:
+        return None
+    if args.kafka_port is not None:
+        return args.kafka_port
+    if os.environ.get("LOCALOCI_KAFKA_PORT"):
+        return int(os.environ["LOCALOCI_KAFKA_PORT"])
+    return 0 if args.port == 0 else DEFAULT_KAFKA_PORT
 
 
 def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
@@ -167,6 +211,8 @@ def config_from_args(args: argparse.Namespace, data_dir: Path) -> ServerConfig:
         control_port=args.control_port,
         proxy_port=args.proxy_port,
         compartments=args.compartments,
+        kafka_port=kafka_port_from_args(args),
+        kafka_plaintext=args.kafka_plaintext,
     )
 
 
@@ -189,11 +235,17 @@ def _serve_args(args: argparse.Namespace) -> list[str]:
         out += ["--control-port", str(args.control_port), "--proxy-port", str(args.proxy_port)]
     if args.compartments:
         out += ["--compartments", args.compartments]
+    kafka_port = kafka_port_from_args(args)
+    if kafka_port is None:
+        out.append("--no-kafka")
+    else:
+        out += ["--kafka-port", str(kafka_port)]
     for flag, on in (
         ("--allow-remote", args.allow_remote),
         ("--no-limits", args.no_limits),
         ("--no-auth", args.no_auth),
         ("--verbose", args.verbose),
+        ("--kafka-plaintext", args.kafka_plaintext),
     ):
         if on:
             out.append(flag)
@@ -238,6 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         except ServerError as exc:
             print(f"localoci: {exc}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "kafka-config":
+        from .kafka_config import ConfigError, render, settings
+
+        try:
+            print(render(settings(data_dir, args.pool), args.format))
+        except ConfigError as exc:
+            print(f"localoci: {exc}", file=sys.stderr)
+            return 1
         return 0
     info = localctl.read_info(data_dir)
     alive = localctl.Control(info.control_url).health() if info else None

@@ -39,6 +39,10 @@ def h_add_user(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(200, control.add_user(svc, r.json()))
 
 
+def h_default_pool(svc: Service, r: WireRequest) -> WireResponse:
+    return WireResponse(200, control.default_pool(svc))
+
+
 def h_shutdown(svc: Service, r: WireRequest) -> WireResponse:
     return WireResponse(202, control.shutdown(svc))
 
@@ -50,5 +54,6 @@ CONTROL_ROUTES: list[Route] = [
     route("POST", f"{PREFIX}/reset", h_reset, signed=False, plane="control"),
     route("GET", f"{PREFIX}/stats", h_stats, signed=False, plane="control"),
     route("POST", f"{PREFIX}/users", h_add_user, signed=False, plane="control"),
+    route("POST", f"{PREFIX}/default-pool", h_default_pool, signed=False, plane="control"),
     route("POST", f"{PREFIX}/shutdown", h_shutdown, signed=False, plane="control"),
 ]

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS batches (
     segment      INTEGER NOT NULL,
     position     INTEGER NOT NULL,
     length       INTEGER NOT NULL,
+    max_ts       INTEGER,        -- the newest Kafka timestamp in the batch (NULL: ts; REST batches)
     PRIMARY KEY (stream_id, partition, base_offset)
 ) WITHOUT ROWID;
 -- AT_TIME cursors and retention look batches up by time.
@@ -111,6 +112,21 @@ CREATE TABLE IF NOT EXISTS group_instances (
     last_seen   INTEGER NOT NULL,
     timeout_ms  INTEGER NOT NULL,
     PRIMARY KEY (stream_id, group_name, instance)
+) WITHOUT ROWID;
+
+-- Kafka consumer groups' committed offsets (OffsetCommit), per stream pool (one pool = one Kafka
+-- cluster) and group; apart from the REST consumer groups above.  Membership is not stored: it
+-- lives in the listener's coordinator, and members rejoin after a restart.
+CREATE TABLE IF NOT EXISTS kafka_offsets (
+    pool_id       TEXT NOT NULL,
+    group_id      TEXT NOT NULL,
+    stream_id     TEXT NOT NULL,
+    partition     INTEGER NOT NULL,
+    offset        INTEGER NOT NULL,
+    metadata      TEXT,
+    leader_epoch  INTEGER NOT NULL DEFAULT -1,
+    time_committed INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, group_id, stream_id, partition)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS work_requests (

@@ -8,6 +8,9 @@ format: :mod:`localctl.info`), with the control URL apart from the service URL. 
 keeps two servers off one database.  With ``idle_exit_s`` the server stops by itself when
 nobody has called it for that long (how labhelpers starts it on demand).
 
+With ``config.kafka_port`` set (the command line's default) a Kafka listener serves the same
+streams on a port of its own (:class:`~localoci.kafka_side.KafkaSide`).
+
 In region mode (``config.realm``, ``serve --as-region``) the service port speaks HTTPS and two
 more loopback ports open (the control side channel and the CONNECT proxy):
 :class:`~localoci.regional.RegionSide`.
@@ -32,6 +35,7 @@ import localctl
 from . import errors
 from .app import create_app, create_control_app
 from .bootstrap import ensure_identity
+from .kafka_side import KafkaSide
 from .limits import Monotonic
 from .regional import RegionSide
 from .service import ServerConfig, Service
@@ -53,7 +57,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, option: str = "--port") -> socket.socket:
     # proto=IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets whose proto
     # says TCP, and accepted sockets inherit it.  Without it every answer on a kept-alive
     # connection (headers, then body) waited ~40 ms for the client's delayed ACK (Nagle).
@@ -66,7 +70,7 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise ServerError(
             f"cannot listen on {host}:{port} ({exc.strerror}). Another program uses that port: "
-            "stop it, or start localoci with --port 0 (any free port) or another --port."
+            f"stop it, or start localoci with {option} 0 (any free port) or another {option}."
         ) from None
     sock.listen(1024)
     sock.setblocking(False)
@@ -221,6 +225,19 @@ class Server:
                 raise
             tls = self.region.tls_options
             self.control_url = self.region.control_url
+        self.kafka: KafkaSide | None = None
+        if config.kafka_port is not None:
+            try:
+                self.kafka = KafkaSide(
+                    self.svc, _bind(config.host, config.kafka_port, "--kafka-port")
+                )
+            except BaseException:
+                self._sock.close()
+                if self.region is not None:
+                    self.region.close()
+                self.svc.close()
+                self._lock.close()
+                raise
         self.uvicorn = uvicorn.Server(
             uvicorn.Config(
                 self.app,
@@ -250,6 +267,7 @@ class Server:
             auth=config.auth,
             region=config.realm.region if config.realm is not None else None,
             client_env=dict(self.svc.client_env),
+            kafka=self.kafka.info() if self.kafka is not None else None,
             data_dir=config.data_dir,
         )
         localctl.write_info(config.data_dir, self.info)
@@ -291,6 +309,8 @@ class Server:
         self._sock.close()
         if self.region is not None:
             self.region.close()
+        if self.kafka is not None:
+            self.kafka.close()
         self.svc.close()
         self._lock.close()
 
@@ -301,11 +321,15 @@ class Server:
         loop.set_exception_handler(_quiet_accept_errors())
         if self.region is not None:
             await self.region.start()
+        if self.kafka is not None:
+            await self.kafka.start()
         self._tasks.append(loop.create_task(self._background()))
 
     async def _stop_background(self) -> None:
         for t in self._tasks:
             t.cancel()
+        if self.kafka is not None:
+            await self.kafka.stop()
         if self.region is not None:
             await self.region.stop()
 
@@ -337,6 +361,14 @@ def serve(config: ServerConfig, verbose: bool = False, announce=print) -> None:
         f"localoci {server.url} (data: {config.data_dir}; config: {ident.config_file} [{ident.profile}])",
         flush=True,
     )
+    if server.kafka is not None:
+        k = server.kafka.info()
+        ca = f"; CA {k.ca_file}" if k.ca_file else ""
+        announce(
+            f"  Kafka {k.bootstrap_servers} ({k.security_protocol}, PLAIN{ca}); client settings: "
+            f"python -m localoci kafka-config --data-dir {config.data_dir}",
+            flush=True,
+        )
     if config.realm is not None:
         announce(
             f"  region {config.realm.region}: control {server.control_url}; for clients: "

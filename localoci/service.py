@@ -47,6 +47,10 @@ class ServerConfig:
     # "open" accepts any (the local stand-in's tests and lessons use made-up compartments).
     # None: strict in region mode, open otherwise.
     compartments: str | None = None
+    # The Kafka listener (localoci.kafka_side): its port (0: any free one; None: no listener)
+    # and whether it speaks SASL_PLAINTEXT instead of SASL_SSL.
+    kafka_port: int | None = None
+    kafka_plaintext: bool = False
 
     @property
     def strict_compartments(self) -> bool:
@@ -92,6 +96,11 @@ class Service:
         # What a client of this region needs in its environment (region mode; set by the
         # server once its proxy listens): passed on to the function processes too.
         self.client_env: dict[str, str] = {}
+        # The Kafka listener's "host:port" once it listens (pools report it as their
+        # kafkaSettings.bootstrapServers); None while it is off.
+        self.kafka_bootstrap: str | None = None
+        # What health says of it: bootstrapServers, securityProtocol, saslMechanism, caFile.
+        self.kafka_info: dict | None = None
         self.faas: Faas | None = None  # the Functions and API Gateway part (localoci.faas.install)
 
     @property

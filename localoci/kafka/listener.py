@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import ssl
 import time
 from collections import Counter
@@ -103,7 +104,8 @@ class KafkaListener:
     ``ssl_context``: a server context (TLS, i.e. SASL_SSL) or None (SASL_PLAINTEXT).
     ``sasl=False`` skips authentication: every connection acts as ``principal`` (for a
     no-auth server, as REST's switch).  ``advertised_host`` is the name Metadata gives
-    clients to reconnect to (default: ``host``); under TLS it must be in the certificate."""
+    clients to reconnect to (default: ``host``); under TLS it must be in the certificate.
+    ``sock``: a socket already bound to ``host:port`` to serve on (then ``port`` is its)."""
 
     def __init__(
         self,
@@ -117,11 +119,13 @@ class KafkaListener:
         advertised_host: str | None = None,
         limits: ListenerLimits | None = None,
         coordinator: Coordinator | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
         if not sasl and principal is None:
             raise ValueError("sasl=False needs the principal every connection acts as")
         self.backend = backend
-        self.host, self.port = host, port
+        self.host, self.port = host, (sock.getsockname()[1] if sock else port)
+        self.sock = sock  # already bound (the server binds before it announces its ports)
         self.ssl_context = ssl_context
         self.sasl = sasl
         self.principal = principal
@@ -148,10 +152,10 @@ class KafkaListener:
         self.appends.bind(loop)
         self._unwatch = self.backend.watch_appends(self.appends.notify)
         self.coordinator.start()
+        where: dict = {"sock": self.sock} if self.sock else {"host": self.host, "port": self.port}
         self._server = await asyncio.start_server(
             self._accept,
-            self.host,
-            self.port,
+            **where,
             ssl=self.ssl_context,
             ssl_handshake_timeout=10.0 if self.ssl_context else None,
             backlog=1024,

@@ -36,6 +36,7 @@ def health(svc: Service) -> dict:
         "now": format_ms(svc.clock.now_ms()),
         "region": svc.realm.region if svc.realm is not None else None,
         "messagesEndpoint": svc.messages_endpoint(),
+        "kafka": svc.kafka_info,
     }
 
 
@@ -97,3 +98,13 @@ def add_user(svc: Service, body: object) -> dict:
         "fingerprint": added.fingerprint,
         "region": added.region,
     }
+
+
+def default_pool(svc: Service) -> dict:
+    """The tenancy's DefaultPool (made if missing): the pool ``kafka-config`` names."""
+    from ._pools import ensure_default_pool
+
+    tenancy = svc.store.meta_get("tenancy_id") or ""
+    with svc.store.tx():
+        pool = ensure_default_pool(svc, tenancy)
+    return {"id": pool.id, "compartmentId": pool.compartment_id, "name": pool.name}

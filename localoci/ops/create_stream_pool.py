@@ -38,4 +38,6 @@ def create_stream_pool(svc: Service, body: object) -> Created:
     with svc.store.tx():
         svc.store.insert_pool(pool)
         wr = new_work_request(svc, "CREATE_STREAM_POOL", pool, "CREATED")
-    return Created(pool.to_wire(svc.messages_endpoint()), wr, pool.etag)
+    return Created(
+        pool.to_wire(svc.messages_endpoint(), bootstrap_servers=svc.kafka_bootstrap), wr, pool.etag
+    )

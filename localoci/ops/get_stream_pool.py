@@ -10,4 +10,6 @@ from .results import Fetched
 
 def get_stream_pool(svc: Service, pool_id: str) -> Fetched:
     pool = find(svc, pool_id)
-    return Fetched(pool.to_wire(svc.messages_endpoint()), pool.etag)
+    return Fetched(
+        pool.to_wire(svc.messages_endpoint(), bootstrap_servers=svc.kafka_bootstrap), pool.etag
+    )

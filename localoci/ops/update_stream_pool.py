@@ -28,4 +28,6 @@ def update_stream_pool(
     with svc.store.tx():
         svc.store.update_pool(pool)
         wr = new_work_request(svc, "UPDATE_STREAM_POOL", pool, "UPDATED")
-    return Updated(pool.to_wire(svc.messages_endpoint()), wr, pool.etag)
+    return Updated(
+        pool.to_wire(svc.messages_endpoint(), bootstrap_servers=svc.kafka_bootstrap), wr, pool.etag
+    )

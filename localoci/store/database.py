@@ -1,9 +1,10 @@
 """The :class:`Store`: transactions, and every SQL statement about streams, pools and keys.
 
-Tables are described in ``localoci/schema.sql``.  Three parts have modules of their own,
+Tables are described in ``localoci/schema.sql``.  Four parts have modules of their own,
 reached as attributes: the message log (:mod:`.log`, ``store.log``: batches in segment files,
 the offsets of every partition), the consumer-group tables (:mod:`.group_tables`,
-``store.groups``) and the work requests (:mod:`.work_request_table`,
+``store.groups``), the Kafka groups' offsets (:mod:`.kafka_offsets`, ``store.kafka_offsets``)
+and the work requests (:mod:`.work_request_table`,
 ``store.work_requests``).  A rolled-back transaction restores the log's in-memory offsets;
 work that must wait for a commit (deleting files) is queued with :meth:`Store.after_commit`.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .. import errors
 from .group_tables import GroupTables
+from .kafka_offsets import KafkaOffsets
 from .log import MessageLog
 from .migrate import migrate_message_rows
 from .rows import PartitionOffsets, Stream, StreamPool
@@ -28,6 +30,7 @@ from .work_request_table import WorkRequestTable
 # ``meta`` and ``api_keys`` are not data: a reset keeps the clock, the secret and the keys.
 # (The log's own tables, ``batches`` and ``partitions``, are emptied by ``store.log``.)
 DATA_TABLES = (
+    "kafka_offsets",
     "group_partitions",
     "group_instances",
     "groups",
@@ -54,6 +57,9 @@ def init_db(conn: sqlite3.Connection) -> None:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(stream_pools)")}
     if "etag" not in columns:
         conn.execute("ALTER TABLE stream_pools ADD COLUMN etag TEXT NOT NULL DEFAULT ''")
+    # A database made before the Kafka listener: batches learn their newest Kafka timestamp.
+    if "max_ts" not in {row[1] for row in conn.execute("PRAGMA table_info(batches)")}:
+        conn.execute("ALTER TABLE batches ADD COLUMN max_ts INTEGER")
     conn.execute("UPDATE stream_pools SET etag = lower(hex(randomblob(16))) WHERE etag = ''")
 
 
@@ -68,6 +74,7 @@ class Store:
         self.log.recover()
         migrate_message_rows(conn, self.log, self.tx)
         self.groups = GroupTables(conn)
+        self.kafka_offsets = KafkaOffsets(conn)
         self.work_requests = WorkRequestTable(conn)
 
     def close(self) -> None:
@@ -298,7 +305,7 @@ class Store:
 
     def drop_stream_data(self, stream_id: str) -> None:
         """Delete a stream's messages, partitions and groups (the stream row stays, DELETED)."""
-        for table in ("groups", "group_partitions", "group_instances"):
+        for table in ("groups", "group_partitions", "group_instances", "kafka_offsets"):
             self.conn.execute(f"DELETE FROM {table} WHERE stream_id = ?", (stream_id,))
         self.log.drop_stream(stream_id)
 

@@ -19,7 +19,8 @@ SQLite.  Reached as ``store.log``; the only code that knows how messages are lai
   the two.
 
 Call the writing methods inside ``store.tx()``; file deletions wait for the commit
-(``store.after_commit``).
+(``store.after_commit``), and so do the calls to :meth:`MessageLog.watch`'s callbacks after an
+append (from either wire: that is how a REST PutMessages wakes a Kafka Fetch long-poll).
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ class Slice:
     def sizes(self) -> list[int]:
         return self.view.sizes()
 
+    def create_times(self) -> list[int] | None:
+        """The Kafka producer's timestamps (None for a batch REST appended)."""
+        return self.view.create_times()
+
+    def headers(self) -> list[list[tuple[str, bytes | None]]]:
+        return self.view.headers()
+
 
 @dataclass
 class _Tail:
@@ -84,12 +92,28 @@ class MessageLog:
         self._next: dict[Key, int] = {}
         self._trim: dict[Key, int] = {}
         self._tail: dict[str, _Tail] = {}  # per stream: its segments hold all its partitions
+        self._watchers: list[Callable[[str, int], None]] = []
         for row in conn.execute(
             "SELECT stream_id, partition, next_offset, trim_offset FROM partitions"
         ):
             key = (row["stream_id"], row["partition"])
             self._next[key] = row["next_offset"]
             self._trim[key] = row["trim_offset"]
+
+    def watch(self, callback: Callable[[str, int], None]) -> Callable[[], None]:
+        """Call ``callback(stream_id, partition)`` after each committed append; return a
+        function that stops the calls."""
+        self._watchers.append(callback)
+
+        def unwatch() -> None:
+            if callback in self._watchers:
+                self._watchers.remove(callback)
+
+        return unwatch
+
+    def _notify(self, stream_id: str, partition: int) -> None:
+        for callback in list(self._watchers):
+            callback(stream_id, partition)
 
     # -- transactions (called by Store.tx) -----------------------------------------------------
 
@@ -182,7 +206,9 @@ class MessageLog:
         """Append one batch (at least one message) to a partition; return its first offset.
 
         ``create_times`` and ``headers`` are what a Kafka producer sent besides keys and values
-        (kept for Kafka readers).  Inside ``store.tx()``: durable once the transaction commits.
+        (kept for Kafka readers; the newest create time is indexed as ``max_ts`` for
+        :meth:`first_offset_at_kafka_time`).  Inside ``store.tx()``: durable once the
+        transaction commits, and watchers are called then.
         """
         key = (stream_id, partition)
         base = self._next[key]
@@ -192,10 +218,11 @@ class MessageLog:
         self.files.write(stream_id, segment, position, data)
         count = len(values)
         nbytes = sum(len(k) for k in keys if k) + sum(len(v) for v in values if v)
+        max_ts = max(create_times) if create_times else None
         self.conn.execute(
-            "INSERT INTO batches(stream_id, partition, base_offset, count, ts, bytes, segment, position, length) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (stream_id, partition, base, count, ts, nbytes, segment, position, len(data)),
+            "INSERT INTO batches(stream_id, partition, base_offset, count, ts, bytes, segment, "
+            "position, length, max_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stream_id, partition, base, count, ts, nbytes, segment, position, len(data), max_ts),
         )
         self.conn.execute(
             "UPDATE partitions SET next_offset = ? WHERE stream_id = ? AND partition = ?",
@@ -203,6 +230,8 @@ class MessageLog:
         )
         self._next[key] = base + count
         self._tail[stream_id] = _Tail(segment, position + len(data))
+        if self._watchers:
+            self._after_commit(lambda: self._notify(stream_id, partition))
         return base
 
     # -- reading -------------------------------------------------------------------------------
@@ -271,6 +300,18 @@ class MessageLog:
             (stream_id, partition, ts),
         ).fetchone()
         return row["base_offset"] if row else self._next[(stream_id, partition)]
+
+    def first_offset_at_kafka_time(self, stream_id: str, partition: int, ts: int) -> int | None:
+        """The first offset of the first retained batch holding a message whose Kafka
+        timestamp (its producer's create time, else the append time) is >= ``ts``; None if no
+        batch does.  The answer's batch is the first with such a message: earlier batches'
+        newest timestamps are all below ``ts``."""
+        row = self.conn.execute(
+            "SELECT base_offset FROM batches WHERE stream_id = ? AND partition = ? "
+            "AND coalesce(max_ts, ts) >= ? ORDER BY base_offset LIMIT 1",
+            (stream_id, partition, ts),
+        ).fetchone()
+        return row["base_offset"] if row else None
 
     def bytes_between(self, stream_id: str, partition: int, start: int, stop: int) -> int:
         """Bytes of keys and values of whole batches in ``[start, stop)`` (for statistics)."""

@@ -25,7 +25,10 @@ class StreamPool:
     defined_tags: dict = field(default_factory=dict)
     etag: str = ""  # a new one on every change (if-match: 412 NoEtagMatch when it differs)
 
-    def to_wire(self, base_url: str, summary: bool = False) -> dict:
+    def to_wire(
+        self, base_url: str, summary: bool = False, bootstrap_servers: str | None = None
+    ) -> dict:
+        """``bootstrap_servers``: the Kafka listener's ``host:port`` (None when it is off)."""
         out = {
             "id": self.id,
             "compartmentId": self.compartment_id,
@@ -41,7 +44,7 @@ class StreamPool:
             out.update(
                 {
                     "kafkaSettings": {
-                        "bootstrapServers": None,
+                        "bootstrapServers": bootstrap_servers,
                         "autoCreateTopicsEnable": bool(
                             self.kafka_settings.get("autoCreateTopicsEnable", False)
                         ),

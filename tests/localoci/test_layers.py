@@ -34,6 +34,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "localoci.faas",
         "localoci.identity",
         "localoci.regional",
+        "localoci.kafka_side",
+        "localoci.kafka_config",
     ),
     "wire": (
         "localoci.wire",
