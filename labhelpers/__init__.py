@@ -31,7 +31,7 @@ fails; a new module must be added here)::
     classroom    <- connect, errors, functions, gateway, settings, streams   class prepare/remove
     charts       <- (nothing)                  every chart: plot_x(frame, ax=None, **kw) -> Axes
     live         <- (nothing)                  a chart that redraws while work runs (widget)
-    widgets      <- consume, encoding, frames, publish   the cursor picker, the produce form
+    widgets      <- charts, consume, encoding, frames, publish   the cursor picker, the produce form
     marks        <- consume, encoding          what a stream held before an exercise (Mark)
     checks_intro <- checkreport, consume, encoding, errors, limits, marks   the checks of 00 to 03
     checks       <- checkreport, checks_intro, consume, encoding, errors, gateway, groups, workers   every check_*

@@ -248,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the notebooks are executed copies: read their timings, run nothing",
     )
     p.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    p.add_argument("--save", type=Path, help="keep each executed copy in this directory")
     args = p.parse_args(argv)
     import nbformat
 
@@ -262,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
             status = 2
             continue
         executed = raw if args.executed else execute(path.resolve(), args.timeout)
+        if args.save and not args.executed:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / path.name).write_text(nbformat.writes(executed), encoding="utf-8")
         est = estimate(executed, path.name)
         print(_row(est), flush=True)
         if args.write:
