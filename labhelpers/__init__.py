@@ -31,8 +31,10 @@ fails; a new module must be added here)::
     classroom    <- connect, errors, functions, gateway, settings, streams   class prepare/remove
     charts       <- (nothing)                  every chart: plot_x(frame, ax=None, **kw) -> Axes
     live         <- (nothing)                  a chart that redraws while work runs (widget)
-    widgets      <- consume, encoding, frames, publish   the cursor picker, the produce form
-    checks       <- checkreport, consume, encoding, errors, gateway, groups, workers   every check_*
+    widgets      <- charts, consume, encoding, frames, publish   the cursor picker, the produce form
+    marks        <- consume, encoding          what a stream held before an exercise (Mark)
+    checks_intro <- checkreport, consume, encoding, errors, limits, marks   the checks of 00 to 03
+    checks       <- checkreport, checks_intro, consume, encoding, errors, gateway, groups, workers   every check_*
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step
     cli          <- connect, redact            the OCI CLI beside the SDK
     report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
@@ -97,6 +99,7 @@ from .errors import (
     StreamError,
 )
 from .frames import recent_messages, to_frame
+from .marks import Mark, mark
 from .publish import Ack, PublishResult, publish
 from .streams import delete_lab_streams, find_stream, get_or_create_stream
 
@@ -120,6 +123,7 @@ __all__ = [
     "Lab",
     "LabConfigError",
     "LabError",
+    "Mark",
     "Message",
     "PublishError",
     "PublishResult",
@@ -141,6 +145,7 @@ __all__ = [
     "from_json",
     "from_text",
     "get_or_create_stream",
+    "mark",
     "plot_offsets",
     "plot_partitions",
     "plot_throughput",

@@ -13,6 +13,8 @@ chart                  its frame
 :func:`plot_assignments` :func:`labhelpers.frames.deliveries_frame`: who read what, when
 :func:`plot_rates`      :meth:`labhelpers.throttle.ThrottleRun.rates`: offered vs accepted
 :func:`plot_throttled`  :meth:`labhelpers.throttle.ThrottleRun.rates`: refused entries
+:func:`plot_cursor_tape` one row per cursor: where it starts, what one GetMessages returned
+:func:`plot_keeping_up` :func:`keep_up_frame`: produced vs consumed per partition (the lag)
 =====================  ===================================================================
 """
 
@@ -23,7 +25,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 __all__ = [
+    "keep_up_frame",
     "plot_assignments",
+    "plot_cursor_tape",
+    "plot_keeping_up",
     "plot_lag",
     "plot_offsets",
     "plot_partitions",
@@ -71,9 +76,15 @@ def plot_partitions(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
 def plot_offsets(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     """Offset against append time, one line per partition: each partition is its own log."""
     ax = _ax(ax)
-    for partition, part in frame.groupby("partition"):
+    styles = ["-", "--", ":", "-."]  # lines that coincide stay visible
+    for n, (partition, part) in enumerate(frame.groupby("partition")):
         ax.step(
-            part["timestamp"], part["offset"], where="post", label=f"partition {partition}", **kw
+            part["timestamp"],
+            part["offset"],
+            where="post",
+            label=f"partition {partition}",
+            linestyle=kw.pop("linestyle", styles[n % len(styles)]),
+            **kw,
         )
     ax.set_xlabel("append time (UTC)")
     ax.set_ylabel("offset")
@@ -210,3 +221,123 @@ def plot_throttled(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
     ax.set_ylabel("throttled entries")
     ax.set_title("Entries refused with a per-entry 429")
     return ax
+
+
+# -- cursors and consuming (notebooks 02 and 03) -------------------------------------------------
+
+
+def plot_cursor_tape(
+    frame: pd.DataFrame, ax: Axes | None = None, offsets: list[int] | None = None, **kw
+) -> Axes:
+    """One partition as a tape of offsets, and under it, per cursor type, where the cursor
+    starts (▶) and which messages one GetMessages returned (a bar over those offsets).
+
+    ``frame`` has one row per cursor: ``type``, ``start`` (the offset it starts at; past the
+    tape's end for LATEST), ``first`` and ``last`` (the offsets returned; missing for an empty
+    batch).  ``offsets``: the offsets on the tape (default: the range the rows span).  A start
+    left of the tape (TRIM_HORIZON's oldest message, far back) is drawn at the left edge, with
+    its offset written there.
+    """
+    import math
+
+    from matplotlib.patches import Rectangle
+
+    ax = _ax(ax, (10, 1.0 + 0.55 * max(1, len(frame))))
+    values = [
+        int(v)
+        for col in ("start", "first", "last")
+        if col in frame
+        for v in frame[col]
+        if v is not None and not (isinstance(v, float) and math.isnan(v))
+    ]
+    tape = sorted(set(offsets if offsets is not None else range(min(values), max(values) + 1)))
+    if not tape:
+        ax.set_axis_off()
+        return ax
+    where = {o: i for i, o in enumerate(tape)}
+
+    def x_of(offset) -> float:
+        if offset in where:
+            return float(where[offset])
+        return -1.0 if offset < tape[0] else float(len(tape))
+
+    for i, o in enumerate(tape):
+        ax.add_patch(
+            Rectangle((i - 0.45, -0.4), 0.9, 0.8, facecolor="#e8eef7", edgecolor="#4a6fa5")
+        )
+        ax.text(i, 0, str(o), ha="center", va="center", fontsize="small")
+    ax.text(len(tape), 0, "next →", ha="center", va="center", fontsize="small", color="grey")
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
+    for row_no, row in enumerate(frame.itertuples(index=False), start=1):
+        y = -row_no
+        c = colors[(row_no - 1) % len(colors)]
+        ax.text(-1.6, y, str(row.type), ha="right", va="center", fontsize="small", color=c)
+        sx = x_of(int(row.start))
+        label = "" if int(row.start) in where else f"{int(row.start)}"
+        ax.plot([sx], [y], marker=">", markersize=10, color=c, **kw)
+        if label:
+            ax.text(sx, y + 0.3, label, ha="center", fontsize="x-small", color=c)
+        first, last = getattr(row, "first", None), getattr(row, "last", None)
+        if first is None or (isinstance(first, float) and math.isnan(first)):
+            ax.text(sx + 0.4, y, "empty batch", va="center", fontsize="x-small", color=c)
+        else:
+            x0, x1 = x_of(int(first)), x_of(int(last))
+            ax.plot([x0, x1], [y, y], linewidth=6, alpha=0.45, color=c, solid_capstyle="butt")
+            ax.text(x1 + 0.3, y, f"{int(first)}–{int(last)}", va="center", fontsize="x-small")
+    ax.set_xlim(-4.5, len(tape) + 1.5)
+    ax.set_ylim(-len(frame) - 0.8, 0.8)
+    ax.set_axis_off()
+    ax.set_title("One partition: where each cursor starts (▶) and what one GetMessages returns")
+    return ax
+
+
+def keep_up_frame(
+    produced: list[tuple[float, str]], consumed: list[tuple[float, str]]
+) -> pd.DataFrame:
+    """Produced and consumed counts over time, per partition, from ``(seconds, partition)``
+    events (one per message; both on the same clock, e.g. ``time.monotonic()`` minus a start).
+
+    Columns: ``t``, ``partition``, ``produced``, ``consumed`` (running totals) and ``lag``
+    (produced but not yet consumed, never below 0).
+
+    >>> keep_up_frame([(0.0, "0"), (0.1, "0")], [(0.2, "0")])[["produced", "consumed", "lag"]].values.tolist()
+    [[1, 0, 1], [2, 0, 2], [2, 1, 1]]
+    """
+    rows = [(t, str(p), 1, 0) for t, p in produced] + [(t, str(p), 0, 1) for t, p in consumed]
+    events = pd.DataFrame(rows, columns=["t", "partition", "p", "c"])
+    if events.empty:
+        return pd.DataFrame(columns=["t", "partition", "produced", "consumed", "lag"])
+    events = events.sort_values(["t", "c"], kind="stable")
+    events["produced"] = events.groupby("partition")["p"].cumsum()
+    events["consumed"] = events.groupby("partition")["c"].cumsum()
+    events["lag"] = (events["produced"] - events["consumed"]).clip(lower=0)
+    return events[["t", "partition", "produced", "consumed", "lag"]].reset_index(drop=True)
+
+
+def plot_keeping_up(frame: pd.DataFrame, axes=None, **kw) -> list:
+    """Does the consumer keep up?  One panel per partition (so none hides another): produced
+    (dashed) and consumed (solid) running totals over time, the lag shaded between them.
+    ``axes``: one Axes per partition (default: a new row of panels).  Returns the Axes."""
+    parts = sorted(frame["partition"].unique(), key=lambda p: int(p)) if len(frame) else []
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(
+            1, max(1, len(parts)), figsize=(4 * max(1, len(parts)), 3), sharey=True, squeeze=False
+        )
+        axes = list(axes[0])
+    for ax, p in zip(axes, parts, strict=False):
+        part = frame[frame["partition"] == p]
+        ax.step(part["t"], part["produced"], where="post", linestyle="--", label="produced", **kw)
+        ax.step(part["t"], part["consumed"], where="post", label="consumed", **kw)
+        ax.fill_between(
+            part["t"], part["consumed"], part["produced"], step="post", alpha=0.25, label="lag"
+        )
+        ax.set_title(f"partition {p}: max lag {int(part['lag'].max())}")
+        ax.set_xlabel("seconds")
+    if axes:
+        axes[0].set_ylabel("messages")
+        axes[0].legend(fontsize="small")
+        axes[0].figure.suptitle("Produced vs consumed, per partition: the gap is the lag")
+        axes[0].figure.tight_layout()
+    return list(axes)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import defaultdict
 from typing import Any
 
 import oci
@@ -53,125 +52,14 @@ __all__ = [
     "check_reassembled",
 ]
 
-# -- 00 to 03: publishing, cursors, consuming -------------------------------------------------------
+# -- 00 to 03: publishing, cursors, consuming (in labhelpers/checks_intro.py) ---------------------
 
-
-def _all_messages(client, stream) -> list:
-    return list(
-        consume(
-            client,
-            stream.id,
-            partitions=[str(p) for p in range(stream.partitions)],
-            deserializer=text_or_bytes,
-            limit=10_000,
-        )
-    )
-
-
-def check_keyed_publish(
-    client: oci.streaming.StreamClient, stream, keys: list[str], at_least: int = 3
-) -> bool:
-    """01: at least ``at_least`` messages per key, and every key's messages in one partition."""
-    report = CheckReport(f"messages published with keys {keys}")
-    if not keys:
-        report.expect(False, "", "No keys given: publish with your own keys and pass them here.")
-        return report.show()
-    by_key: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
-    for m in _all_messages(client, stream):
-        if isinstance(m.key, str) and m.key in keys:
-            by_key[m.key].add(m.partition)
-            counts[m.key] += 1
-    for k in keys:
-        report.expect(
-            counts[k] >= at_least,
-            f"key {k!r}: {counts[k]} messages in the stream",
-            f"key {k!r}: {counts[k]} messages found, expected at least {at_least}. Publish more with key={k!r}.",
-        )
-        if counts[k]:
-            report.expect(
-                len(by_key[k]) == 1,
-                f"key {k!r}: all in partition {sorted(by_key[k])[0]}",
-                f"key {k!r} is spread over partitions {sorted(by_key[k])}: that cannot happen with one stream.",
-            )
-    return report.show()
-
-
-def check_cursor_starts_at(
-    client: oci.streaming.StreamClient, stream, cursor: object, partition: str, offset: int
-) -> bool:
-    """02: the learner's cursor's first message is ``offset`` in ``partition``."""
-    report = CheckReport(f"a cursor that starts at offset {offset} of partition {partition}")
-    if not isinstance(cursor, str) or not cursor:
-        report.expect(
-            False,
-            "",
-            "Your answer is not a cursor value: assign the `.data.value` of create_cursor.",
-        )
-        return report.show()
-    try:
-        batch = client.get_messages(stream.id, cursor, limit=1).data
-    except oci.exceptions.ServiceError as exc:
-        report.expect(False, "", f"GetMessages refused the cursor: {exc.message}")
-        return report.show()
-    if report.expect(bool(batch), "the cursor returns messages", "the cursor returned no messages"):
-        first = batch[0]
-        report.expect(
-            first.partition == str(partition),
-            f"it reads partition {partition}",
-            f"it reads partition {first.partition}, not {partition}",
-        )
-        report.expect(
-            first.offset == offset,
-            f"its first message is offset {offset}",
-            f"its first message is offset {first.offset}, not {offset}. AFTER_OFFSET n starts at n+1.",
-        )
-    return report.show()
-
-
-def check_count(client: oci.streaming.StreamClient, stream, partition: str, answer: object) -> bool:
-    """03: ``answer`` equals the number of messages in ``partition`` (read to the end)."""
-    report = CheckReport(f"count of the messages in partition {partition}")
-    truth = sum(
-        1
-        for _ in consume(
-            client, stream.id, partitions=str(partition), deserializer=text_or_bytes, limit=10_000
-        )
-    )
-    if not isinstance(answer, int) or isinstance(answer, bool):
-        report.expect(False, "", f"Your answer should be an int (got {type(answer).__name__}).")
-    else:
-        report.expect(
-            answer == truth,
-            f"{answer} messages: right",
-            f"you counted {answer}, the partition holds {truth}. Did you follow opc-next-cursor to the end?",
-        )
-    return report.show()
-
-
-def check_latest_sees_only_new(messages: object, marker: str) -> bool:
-    """02: a LATEST cursor made before publishing sees the new message (and nothing older)."""
-    report = CheckReport("LATEST shows only what was published after the cursor")
-    values = (
-        [getattr(m, "value", m) for m in (messages or [])] if isinstance(messages, list) else None
-    )
-    if values is None:
-        report.expect(
-            False, "", "Your answer should be the list of messages your LATEST cursor returned."
-        )
-        return report.show()
-    report.expect(
-        marker in values,
-        f"your new message {marker!r} is there",
-        f"{marker!r} is missing: create the LATEST cursor first, then publish, then read.",
-    )
-    report.expect(
-        all(v == marker for v in values),
-        "and nothing published before the cursor",
-        "older messages came back too: that is not what LATEST does. Did you use TRIM_HORIZON?",
-    )
-    return report.show()
-
+from .checks_intro import (  # noqa: E402 - grouped with its notebooks' section
+    check_count,
+    check_cursor_starts_at,
+    check_keyed_publish,
+    check_latest_sees_only_new,
+)
 
 # -- 04: the hello function behind the gateway ------------------------------------------------------
 

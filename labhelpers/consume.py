@@ -28,6 +28,7 @@ __all__ = [
     "GROUP_CURSOR_TYPES",
     "ConsumeError",
     "Consumer",
+    "Cursor",
     "Message",
     "consume",
     "create_cursor",
@@ -52,6 +53,39 @@ class Message:
     size: int = 0
 
 
+class Cursor(str):
+    """A partition cursor's value (use it wherever the SDK wants the cursor string) that also
+    remembers how it was asked for: ``type``, ``partition``, ``offset``, ``time``.  The value
+    itself is opaque; these attributes let a lesson (or an exercise check) say which kind of
+    cursor it is."""
+
+    type: str
+    partition: str
+    offset: int | None
+    time: datetime | str | None
+
+    def __new__(
+        cls,
+        value: str,
+        type: str,  # noqa: A002 - the API's own name
+        partition: str,
+        offset: int | None = None,
+        time: datetime | str | None = None,
+    ) -> Cursor:
+        cursor = super().__new__(cls, value)
+        cursor.type, cursor.partition, cursor.offset, cursor.time = type, partition, offset, time
+        return cursor
+
+    def describe(self) -> str:
+        """One short line, instead of the long opaque value."""
+        where = (
+            f" offset {self.offset}"
+            if self.offset is not None
+            else (f" time {self.time}" if self.time is not None else "")
+        )
+        return f"{self.type} cursor, partition {self.partition}{where} ({self[:12]}…)"
+
+
 def create_cursor(
     client: oci.streaming.StreamClient,
     stream_id: str,
@@ -59,8 +93,9 @@ def create_cursor(
     type: str = "TRIM_HORIZON",  # noqa: A002 - the API's own name
     offset: int | None = None,
     time: datetime | str | None = None,
-) -> str:
-    """Create a partition cursor and return its value.
+) -> Cursor:
+    """Create a partition cursor and return its value (a :class:`Cursor`: a ``str`` that also
+    knows its type, partition, offset and time).
 
     ``AT_OFFSET``/``AFTER_OFFSET`` need ``offset``; ``AT_TIME`` needs ``time``.
 
@@ -81,7 +116,14 @@ def create_cursor(
         offset=offset if kind in ("AT_OFFSET", "AFTER_OFFSET") else None,
         time=time if kind == "AT_TIME" else None,
     )
-    return client.create_cursor(stream_id, details).data.value
+    value = client.create_cursor(stream_id, details).data.value
+    return Cursor(
+        value,
+        kind,
+        str(partition),
+        offset if kind in ("AT_OFFSET", "AFTER_OFFSET") else None,
+        time if kind == "AT_TIME" else None,
+    )
 
 
 def create_group_cursor(

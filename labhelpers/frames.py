@@ -64,13 +64,22 @@ def recent_messages(
     stream: oci.streaming.models.Stream,
     seconds: float = 60,
     limit: int = 50,
+    now: datetime | None = None,
 ) -> pd.DataFrame:
     """What the Console's *Load Messages* shows: the last ``seconds`` of every partition.
 
-    Reads each partition from an AT_TIME cursor ``seconds`` ago and keeps the newest
-    ``limit`` rows, newest first.
+    Reads each partition from an AT_TIME cursor ``seconds`` before ``now`` and keeps the newest
+    ``limit`` rows, newest first, with an ``age`` column (``now`` minus the append time).
+
+    ``now`` should be the **service's** time, such as the timestamp of a PutMessages entry you
+    just got back: append times come from the service's clock, which need not agree with
+    yours (the local stand-in's clock runs ahead after a lesson moves it forward).  Without
+    it, your computer's clock is used.
     """
-    since = datetime.now(UTC) - timedelta(seconds=seconds)
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    since = now - timedelta(seconds=seconds)
     msgs = consume(
         client,
         stream.id,
@@ -81,11 +90,13 @@ def recent_messages(
         limit=1000,
     )
     frame = to_frame(msgs)
-    return (
+    frame = (
         frame.sort_values("timestamp", ascending=False, kind="stable")
         .head(limit)
         .reset_index(drop=True)
     )
+    frame["age"] = (pd.Timestamp(now) - frame["timestamp"]).dt.round("1s")
+    return frame
 
 
 def frame_from_sdk(messages: list, value: str = "text") -> pd.DataFrame:

@@ -98,8 +98,29 @@ HELP = {
 }
 
 
-def cursor_picker(client, stream, auto: bool = True) -> w.VBox:
-    """The cursor-type picker: choose, press *Get messages*, see what GetMessages returns."""
+def _tape(model: CursorPickerModel) -> None:
+    """Draw the batch just read on a tape of offsets (:func:`labhelpers.charts.plot_cursor_tape`)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from .charts import plot_cursor_tape
+
+    got = model.messages
+    first, last = int(got["offset"].min()), int(got["offset"].max())
+    start = {"AT_OFFSET": model.offset, "AFTER_OFFSET": model.offset + 1}.get(
+        model.cursor_type, first
+    )
+    rows = pd.DataFrame([{"type": model.cursor_type, "start": start, "first": first, "last": last}])
+    low = max(0, min(start, first) - 2)
+    fig, ax = plt.subplots(figsize=(10, 1.6))
+    plot_cursor_tape(rows, ax=ax, offsets=list(range(low, min(last, low + 30) + 2)))
+    display(fig)
+    plt.close(fig)
+
+
+def cursor_picker(client, stream, auto: bool = True, tape: bool = True) -> w.VBox:
+    """The cursor-type picker: choose, press *Get messages*, see what GetMessages returns (as
+    a table and, with ``tape``, drawn on a tape of the partition's offsets)."""
     model = CursorPickerModel(client, stream)
     kind = w.ToggleButtons(options=list(CURSOR_TYPES), value=model.cursor_type, description="type")
     part = w.Dropdown(
@@ -144,6 +165,8 @@ def cursor_picker(client, stream, auto: bool = True) -> w.VBox:
                 from IPython.display import display
 
                 display(model.messages[["partition", "offset", "key", "value", "timestamp"]])
+                if tape:
+                    _tape(model)
 
     kind.observe(_on_type, names="value")
     part.observe(lambda c: auto and model.fetch(), names="value")

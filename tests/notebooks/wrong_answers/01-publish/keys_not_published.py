@@ -1,0 +1,2 @@
+# Names two keys but publishes nothing.
+my_keys = ["alpha", "beta"]

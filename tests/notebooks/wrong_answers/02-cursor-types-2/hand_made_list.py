@@ -1,0 +1,3 @@
+# A hand-made list with the marker: no cursor, nothing published or read.
+marker = "exercise 2: hello, LATEST"
+my_latest_messages = [marker]
