@@ -28,6 +28,9 @@ fails; a new module must be added here)::
     workers      <- consume, encoding, errors, frames, groups, limits, publish   background threads
     functions    <- (nothing)                  the hello function and its deployment spec (package data)
     gateway      <- connect, consume, encoding, errors, functions, streams   deploy and call hello
+    authtokens   <- connect, errors            auth tokens: save once (0600), find again, delete
+    kafka        <- authtokens, connect, errors, redact, streams   Kafka client settings for a pool
+    partitioners <- (nothing)                  the partition a Kafka client picks for a key
     classroom    <- connect, errors, functions, gateway, settings, streams   class prepare/remove
     charts       <- (nothing)                  every chart: plot_x(frame, ax=None, **kw) -> Axes
     live         <- (nothing)                  a chart that redraws while work runs (widget)
@@ -52,6 +55,9 @@ Exceptions (each message names the fix)::
     ├── ConsumeError            GetMessages failed for a reason retrying will not fix (expired cursor ...)
     ├── DecodeError             a message is not what the deserializer expects (not UTF-8, not JSON)
     ├── GatewaySetupError       deploy_hello: a resource missing on OCI, a path prefix taken
+    ├── KafkaConfigError        kafka_config(): no user to sign in as, a bad pool or token
+    │   ├── AuthTokenMissing    no auth token given and none saved (says how to create one)
+    │   └── KafkaNotAvailable   the pool has no bootstrap servers (locally: no Kafka listener)
     └── ReportError             a report could not be built
         ├── NotebookNotFound    export_report() cannot tell which notebook it runs in
         └── ChromiumNotFound    --format pdf without a Chromium

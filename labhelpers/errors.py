@@ -23,7 +23,10 @@ __all__ = [
     "ChromiumNotFound",
     "ConsumeError",
     "DecodeError",
+    "AuthTokenMissing",
     "GatewaySetupError",
+    "KafkaConfigError",
+    "KafkaNotAvailable",
     "LabConfigError",
     "LabError",
     "LocalOCIError",
@@ -78,6 +81,18 @@ class DecodeError(LabError, ValueError):
 
 class GatewaySetupError(LabError, RuntimeError):
     """Something deploy_hello needs is missing or taken; the message names the fix."""
+
+
+class KafkaConfigError(LabError, RuntimeError):
+    """Kafka client settings cannot be built (:func:`labhelpers.kafka.kafka_config`); the message names the fix."""
+
+
+class AuthTokenMissing(KafkaConfigError):
+    """No auth token was given and none is saved: the message says how to create one."""
+
+
+class KafkaNotAvailable(KafkaConfigError):
+    """The stream pool reports no Kafka bootstrap servers (locally: no Kafka listener)."""
 
 
 class ReportError(LabError, RuntimeError):
