@@ -98,7 +98,7 @@ def save_token(lab: Lab, token: Any) -> SavedToken:
     if isinstance(token, str):
         value, token_id, description = token, None, "pasted"
     else:
-        value = getattr(token, "token", None)
+        value = getattr(token, "token", None) or ""
         token_id, description = getattr(token, "id", None), getattr(token, "description", "") or ""
     if not isinstance(value, str) or not value:
         raise KafkaConfigError(

@@ -281,6 +281,7 @@ def plot_cursor_tape(
         if first is None or (isinstance(first, float) and math.isnan(first)):
             ax.text(sx + 0.4, y, "empty batch", va="center", fontsize="x-small", color=c)
         else:
+            assert last is not None  # a batch with a first offset has a last one
             x0, x1 = x_of(int(first)), x_of(int(last))
             ax.plot([x0, x1], [y, y], linewidth=6, alpha=0.45, color=c, solid_capstyle="butt")
             ax.text(x1 + 0.3, y, f"{int(first)}–{int(last)}", va="center", fontsize="x-small")

@@ -86,7 +86,7 @@ def check_keyed_publish(
         return report.show()
     by_key: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
-    for m in messages_since(client, stream, since):
+    for m in messages_since(client, stream, since):  # type: ignore[arg-type]  # checked above
         if isinstance(m.key, str) and m.key in keys:
             by_key[m.key].add(m.partition)
             counts[m.key] += 1
@@ -206,9 +206,9 @@ def check_latest_sees_only_new(
         "what GetMessages returned with your LATEST cursor.",
     ):
         return report.show()
-    stored = {(m.partition, m.offset): m.value for m in messages_since(client, stream, since)}
+    stored = {(m.partition, m.offset): m.value for m in messages_since(client, stream, since)}  # type: ignore[arg-type]
     where = [(str(getattr(m, "partition", "")), m.offset) for m in read]
-    old = [w for w in where if w not in stored and w[1] <= since.last.get(w[0], -1)]
+    old = [w for w in where if w not in stored and w[1] <= since.last.get(w[0], -1)]  # type: ignore[attr-defined]
     report.expect(
         not old,
         "nothing published before your cursor came back",

@@ -60,7 +60,7 @@ class Cursor(str):
     cursor it is."""
 
     type: str
-    partition: str
+    partition: str  # type: ignore[assignment]  # shadows str.partition on purpose
     offset: int | None
     time: datetime | str | None
 
@@ -324,7 +324,9 @@ def consume(
     if cursor is not None:
         return Consumer(client, stream_id, {"cursor": cursor}, **options)
     parts = [partitions] if isinstance(partitions, str | int) else list(partitions)
-    cursors = {str(p): create_cursor(client, stream_id, p, type, offset, time) for p in parts}
+    cursors: dict[str, str] = {
+        str(p): create_cursor(client, stream_id, p, type, offset, time) for p in parts
+    }
     return Consumer(client, stream_id, cursors, **options)
 
 

@@ -106,6 +106,7 @@ def _tape(model: CursorPickerModel) -> None:
     from .charts import plot_cursor_tape
 
     got = model.messages
+    assert got is not None  # drawn only after a read
     first, last = int(got["offset"].min()), int(got["offset"].max())
     start = {"AT_OFFSET": model.offset, "AFTER_OFFSET": model.offset + 1}.get(
         model.cursor_type, first
