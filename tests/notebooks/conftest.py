@@ -11,6 +11,9 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
+# Wrong answers are notebook cells, run by the notebook tests, not modules to import (doctests).
+collect_ignore_glob = ["wrong_answers/*"]
+
 
 def load(name: str) -> nbformat.NotebookNode:
     return nbformat.read(NOTEBOOKS / name, as_version=4)
