@@ -37,7 +37,10 @@ fails; a new module must be added here)::
     widgets      <- charts, consume, encoding, frames, publish   the cursor picker, the produce form
     marks        <- consume, encoding          what a stream held before an exercise (Mark)
     checks_intro <- checkreport, consume, encoding, errors, limits, marks   the checks of 00 to 03
-    checks       <- checkreport, checks_intro, consume, encoding, errors, gateway, groups, workers   every check_*
+    checks_gateway <- checkreport, consume, encoding, errors, gateway, marks   the checks of 04
+    checks_groups <- checkreport, consume, encoding, errors, groups, marks, workers   the checks of 05
+    checks_limits <- checkreport, consume, encoding, errors, limits, marks   the checks of 06
+    checks       <- checkreport, checks_intro, checks_gateway, checks_groups, checks_limits   every check_*
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step
     cli          <- connect, redact            the OCI CLI beside the SDK
     report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
