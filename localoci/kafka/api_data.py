@@ -52,7 +52,7 @@ def _produce_partition(
 ) -> tuple[Code, str | None, int, int, int]:
     """``(code, message, base_offset, log_start_offset, throttle_ms)`` for one partition."""
     code = partition_error(topic, index)
-    if code:
+    if code or topic is None:  # partition_error is never NONE without a topic
         return code, None, -1, -1, 0
     lim = conn.listener.limits
     try:
@@ -82,6 +82,7 @@ async def handle_produce(conn: Connection, version: int, req):
     part_cls = topic_cls.PartitionProduceResponse
     topics = topic_map(conn)
     throttle, failed, out = 0, False, []
+    msg: str | None
     for td in req.topic_data:
         parts = []
         for pd in td.partition_data:
@@ -151,7 +152,7 @@ def _fetch_once(conn: Connection, version: int, req) -> tuple[object, int, bool]
             code = partition_error(topic, fp.partition)
             start = hwm = -1
             data = b""
-            if not code:
+            if not code and topic is not None:
                 start, hwm = conn.backend.bounds(topic.stream_id, fp.partition)
                 if not start <= fp.fetch_offset <= hwm:
                     code = Code.OFFSET_OUT_OF_RANGE
@@ -221,7 +222,7 @@ async def handle_list_offsets(conn: Connection, version: int, req):
         for p in t.partitions:
             code = partition_error(topic, p.partition_index)
             ts = offset = -1
-            if not code:
+            if not code and topic is not None:
                 start, hwm = conn.backend.bounds(topic.stream_id, p.partition_index)
                 if p.timestamp == EARLIEST:
                     offset = start

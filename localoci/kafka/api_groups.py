@@ -30,7 +30,7 @@ MAX_METADATA = 4096
 
 
 def _pool(conn: Connection) -> str:
-    return conn.principal.pool_id
+    return conn.who.pool_id
 
 
 async def handle_join(conn: Connection, version: int, req):
@@ -129,7 +129,7 @@ async def handle_offset_commit(conn: Connection, version: int, req):
                 code = Code.UNKNOWN_TOPIC_OR_PARTITION
             elif not code and len(p.committed_metadata or "") > MAX_METADATA:
                 code = Code.OFFSET_METADATA_TOO_LARGE
-            if not code:
+            if not code and topic is not None:
                 accepted[StreamPartition(topic.stream_id, p.partition_index)] = CommittedOffset(
                     p.committed_offset,
                     p.committed_metadata,
@@ -138,7 +138,7 @@ async def handle_offset_commit(conn: Connection, version: int, req):
             parts.append(part_cls(partition_index=p.partition_index, error_code=int(code)))
         out.append(topic_cls(name=t.name, partitions=parts))
     if accepted:
-        conn.backend.commit_offsets(conn.principal, req.group_id, accepted)
+        conn.backend.commit_offsets(conn.who, req.group_id, accepted)
         conn.listener.count("offsets.committed", len(accepted))
     return resp(version=version, throttle_time_ms=0, topics=out)
 
@@ -147,7 +147,7 @@ def _fetch_group(conn: Connection, group_id: str, wanted) -> list[tuple[str, lis
     """``[(topic, [(partition, offset, leader_epoch, metadata, code)])]`` for one group."""
     topics = topic_map(conn)
     by_id = {t.stream_id: t for t in topics.values()}
-    committed = conn.backend.committed_offsets(conn.principal, group_id)
+    committed = conn.backend.committed_offsets(conn.who, group_id)
     if wanted is None:
         grouped: dict[str, list[tuple]] = {}
         for sp, c in sorted(committed.items()):
@@ -161,10 +161,10 @@ def _fetch_group(conn: Connection, group_id: str, wanted) -> list[tuple[str, lis
         topic = topics.get(name)
         rows = []
         for p in partitions:
-            c = committed.get(StreamPartition(topic.stream_id, p)) if topic else None
+            got = committed.get(StreamPartition(topic.stream_id, p)) if topic else None
             rows.append(
-                (p, c.offset, c.leader_epoch, c.metadata, Code.NONE)
-                if c
+                (p, got.offset, got.leader_epoch, got.metadata, Code.NONE)
+                if got
                 else (p, -1, -1, "", Code.NONE)
             )
         out.append((name, rows))
@@ -224,7 +224,7 @@ async def handle_describe_groups(conn: Connection, version: int, req):
     resp = admin.DescribeGroupsResponse
     g_cls = resp.DescribedGroup
     m_cls = g_cls.DescribedGroupMember
-    with_offsets = set(conn.backend.offset_groups(conn.principal))
+    with_offsets = set(conn.backend.offset_groups(conn.who))
     out = []
     for gid in req.groups:
         g = conn.listener.coordinator.group(_pool(conn), gid)
@@ -268,7 +268,7 @@ async def handle_describe_groups(conn: Connection, version: int, req):
 async def handle_list_groups(conn: Connection, version: int, req):
     resp = admin.ListGroupsResponse
     states: dict[str, tuple[str, str]] = {
-        g: (EMPTY, "consumer") for g in conn.backend.offset_groups(conn.principal)
+        g: (EMPTY, "consumer") for g in conn.backend.offset_groups(conn.who)
     }
     for g in conn.listener.coordinator.pool_groups(_pool(conn)):
         if g.members or g.group_id in states:

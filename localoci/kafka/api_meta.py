@@ -44,7 +44,7 @@ DATA_STATES = (ACTIVE, UPDATING)
 def topic_map(conn: Connection) -> dict[str, TopicInfo]:
     """The principal's pool, by stream name (an ACTIVE stream wins a name clash)."""
     out: dict[str, TopicInfo] = {}
-    for t in conn.backend.topics(conn.principal):
+    for t in conn.backend.topics(conn.who):
         if t.name not in out or t.state in DATA_STATES:
             out[t.name] = t
     return out
@@ -72,12 +72,12 @@ def partition_error(topic: TopicInfo | None, partition: int) -> Code:
 
 def auto_create(conn: Connection, name: str) -> TopicInfo | None:
     """Create ``name`` with the pool's defaults if the pool auto-creates topics."""
-    settings = conn.backend.kafka_settings(conn.principal)
+    settings = conn.backend.kafka_settings(conn.who)
     if not settings.auto_create_topics or name_error(name):
         return None
     try:
         topic = conn.backend.create_topic(
-            conn.principal, name, settings.num_partitions, settings.log_retention_hours
+            conn.who, name, settings.num_partitions, settings.log_retention_hours
         )
     except KafkaError as exc:
         conn.listener.warn("auto-create", "auto-creating topic %r failed: %s", name, exc.message)
@@ -97,7 +97,7 @@ async def handle_find_coordinator(conn: Connection, version: int, req):
     resp = metadata.FindCoordinatorResponse
     host, port = conn.listener.advertised
     keys = req.coordinator_keys if version >= 4 else [req.key]
-    answers = []
+    answers: list[tuple[str, Code, int, str, int, str | None]] = []
     for key in keys:
         if req.key_type != 0:
             answers.append(
@@ -163,7 +163,7 @@ async def handle_metadata(conn: Connection, version: int, req) -> metadata.Metad
             code = Code.NONE
         parts = (
             []
-            if code
+            if code or topic is None
             else [
                 resp.MetadataResponseTopic.MetadataResponsePartition(
                     error_code=0,
@@ -186,7 +186,7 @@ async def handle_metadata(conn: Connection, version: int, req) -> metadata.Metad
         version=version,
         throttle_time_ms=0,
         brokers=[resp.MetadataResponseBroker(node_id=0, host=host, port=port, rack=None)],
-        cluster_id=conn.principal.pool_id,
+        cluster_id=conn.who.pool_id,
         controller_id=0,
         topics=out,
     )
@@ -230,7 +230,7 @@ def _create_one(conn: Connection, t, validate_only: bool) -> TopicInfo:
     err = name_error(t.name)
     if err:
         raise err
-    settings = conn.backend.kafka_settings(conn.principal)
+    settings = conn.backend.kafka_settings(conn.who)
     partitions = settings.num_partitions if t.num_partitions == -1 else t.num_partitions
     if not 1 <= partitions <= MAX_PARTITIONS:
         raise KafkaError(
@@ -251,10 +251,10 @@ def _create_one(conn: Connection, t, validate_only: bool) -> TopicInfo:
         )
     hours = _retention_hours(t.configs, settings.log_retention_hours)
     if t.name in topic_map(conn):
-        raise KafkaError.topic_exists(t.name, conn.principal.pool_id)
+        raise KafkaError.topic_exists(t.name, conn.who.pool_id)
     if validate_only:
         return TopicInfo(t.name, "", partitions, CREATING, hours)
-    return conn.backend.create_topic(conn.principal, t.name, partitions, hours)
+    return conn.backend.create_topic(conn.who, t.name, partitions, hours)
 
 
 async def handle_create_topics(conn: Connection, version: int, req):
@@ -307,7 +307,7 @@ def topic_configs(topic: TopicInfo, max_record_bytes: int) -> dict[str, str]:
 
 
 def broker_configs(conn: Connection) -> dict[str, str]:
-    s = conn.backend.kafka_settings(conn.principal)
+    s = conn.backend.kafka_settings(conn.who)
     return {
         "auto.create.topics.enable": str(s.auto_create_topics).lower(),
         "num.partitions": str(s.num_partitions),

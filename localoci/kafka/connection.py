@@ -67,6 +67,17 @@ class Connection:
         self.mute_ms = 0
         self.close_after = False
 
+    @property
+    def who(self) -> Principal:
+        """The authenticated principal; handlers other than the pre-auth ones run only after SASL.
+
+        ``dispatch`` closes a connection that sends anything outside ``protocol.PRE_AUTH``
+        before authenticating, so a handler reaching this without one is a listener bug.
+        """
+        if self.principal is None:
+            raise RuntimeError(f"{self.peer}: handler ran before SASL authentication")
+        return self.principal
+
     # -- the loop -----------------------------------------------------------------------------
 
     async def run(self) -> None:

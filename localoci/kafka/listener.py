@@ -205,6 +205,7 @@ class KafkaListener:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
+        assert task is not None  # asyncio.start_server runs each callback in a task of its own
         if len(self._tasks) >= self.limits.max_connections:
             self.warn(
                 "connections", "refusing a connection: %d are open (the limit)", len(self._tasks)
