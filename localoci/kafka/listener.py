@@ -51,6 +51,12 @@ class ListenerLimits:
     frame_timeout_s: float = 30.0  # for a frame to arrive once its size is read
     close_delay_s: float = 0.5  # after a refusal, before closing (Kafka: 100 ms)
     warn_every_s: float = 10.0  # one warning per kind per this many seconds
+    # Kafka's group.initial.rebalance.delay.ms (3 s there): the first JoinGroup of an empty
+    # group waits this long for others.  Not 0: a consumer sends JoinGroup and its first
+    # Metadata together, and an answer before the metadata makes the leader assign nothing
+    # (kafka-python: "No partition metadata"), then rejoin -- a wasted generation in which
+    # kafka-python 3.0.12 was seen to stall for good.
+    initial_rebalance_delay_ms: int = 300
 
 
 class AppendWatch:
@@ -131,7 +137,9 @@ class KafkaListener:
         self.principal = principal
         self.advertised_host = advertised_host or host
         self.limits = limits or ListenerLimits()
-        self.coordinator = coordinator or Coordinator()
+        self.coordinator = coordinator or Coordinator(
+            initial_rebalance_delay_ms=self.limits.initial_rebalance_delay_ms
+        )
         self.appends = AppendWatch()
         self.handlers: dict[int, Handler] = {
             **sasl_handlers(),
