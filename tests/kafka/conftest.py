@@ -173,6 +173,20 @@ def plain_server(loop_thread) -> Iterator[KafkaServer]:
     srv.stop()
 
 
+@pytest.fixture(scope="module", params=["SASL_SSL", "SASL_PLAINTEXT"])
+def lo(request, tmp_path_factory):
+    """The real server in-process (store backend, REST beside Kafka), one per test module,
+    over SASL_SSL (the default) and SASL_PLAINTEXT (``--kafka-plaintext``)."""
+    from tests.inprocess import serve_in_process
+
+    args = ["--kafka-plaintext"] if request.param == "SASL_PLAINTEXT" else []
+    data = tmp_path_factory.mktemp("kafka-server")
+    srv = serve_in_process(data, *args)
+    srv.kafka_args = args
+    yield srv
+    srv.stop()
+
+
 @contextlib.contextmanager
 def captured_warnings(name: str = "localoci.kafka") -> Iterator[list[logging.LogRecord]]:
     records: list[logging.LogRecord] = []

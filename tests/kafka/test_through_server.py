@@ -22,16 +22,6 @@ M = oci.streaming.models
 NO_RETRY = oci.retry.NoneRetryStrategy()
 
 
-@pytest.fixture(scope="module", params=["SASL_SSL", "SASL_PLAINTEXT"])
-def lo(request, tmp_path_factory):
-    args = ["--kafka-plaintext"] if request.param == "SASL_PLAINTEXT" else []
-    data = tmp_path_factory.mktemp("kafka-server")
-    srv = serve_in_process(data, *args)
-    srv.kafka_args = args
-    yield srv
-    srv.stop()
-
-
 def admin(lo):
     return oci.streaming.StreamAdminClient(
         lo.config, service_endpoint=lo.url, retry_strategy=NO_RETRY
