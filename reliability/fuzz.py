@@ -34,7 +34,7 @@ from pathlib import Path
 
 import oci
 
-from . import common
+from . import common, kafka_fuzz
 from .auth import FAKE
 from .common import Result, b64
 
@@ -757,5 +757,7 @@ def run(n: int = 4000, seed: int = 1, workdir=None) -> Result:
             "per_endpoint_min": min(per_route.values()) if per_route else 0,
         }
     )
+    # The Kafka listener's cases, on a server of their own (kafka_fuzz).
+    kafka_fuzz.check(res, max(100, n // 10), seed, workdir)
     res.seconds = time.monotonic() - t0
     return res

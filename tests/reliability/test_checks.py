@@ -26,6 +26,7 @@ def test_fuzz_fast(tmp_path):
     result = fuzz.run(n=300, seed=7, workdir=tmp_path)
     assert_ok(result)
     assert result.figures["5xx"] == 0 and result.figures["canary_intact"]
+    assert result.figures["kafka_cases"] == 100 and result.figures["kafka_real_client_after"]
 
 
 @pytest.mark.timeout(180)
