@@ -9,7 +9,8 @@
 * ``backend``   -- the seam: what the listener needs from localoci's store (:class:`Backend`);
 * ``memory``    -- an in-memory backend, the reference implementation and test double.
 
-``COVERAGE.md`` beside this file lists the APIs, versions, choices and differences from OCI.
+The "Kafka" section of ``localoci/COVERAGE.md`` lists the APIs, versions, choices and
+differences from OCI.
 """
 
 from .backend import (
