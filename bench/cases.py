@@ -450,6 +450,14 @@ def lab(quick: bool = False) -> list[Row]:
 
 from . import storage  # noqa: E402 - the storage figures import this module's helpers' module
 
+
+def kafka(quick: bool = False) -> list[Row]:
+    """Kafka (confluent-kafka) produce and fetch against REST on one server: :mod:`bench.kafka`."""
+    from .kafka import kafka as run
+
+    return run(quick)
+
+
 ALL = {
     "peer": storage.peer_figures,
     "ceiling": ceiling,
@@ -460,5 +468,6 @@ ALL = {
     "consumer": consumer,
     "frame": frame,
     "startup": startup,
+    "kafka": kafka,
     "lab": lab,
 }
