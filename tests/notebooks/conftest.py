@@ -140,6 +140,8 @@ def run_notebook(localoci_factory, monkeypatch, tmp_path):
         monkeypatch.setenv("LAB_TARGET", "local")
         monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         monkeypatch.delenv("LAB_STREAM", raising=False)
+        # Auth tokens and other state the lab keeps go to this test's folder, not the checkout.
+        monkeypatch.setenv("LAB_HOME", str(tmp_path / "lab-home"))
         client = NotebookClient(
             nb,
             timeout=timeout,
