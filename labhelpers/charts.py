@@ -366,14 +366,14 @@ def plot_key_partitions(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Ax
     n = int(frame["partition"].max()) + 1
     ax.imshow(
         grid.to_numpy(dtype=float),
-        cmap=kw.pop("cmap", "viridis"),
+        cmap=kw.pop("cmap", "Pastel1"),
         vmin=0,
         vmax=max(n - 1, 1),
         aspect="auto",
         **kw,
     )
     for (r, c), value in pd.DataFrame(grid.to_numpy()).stack().items():
-        ax.text(c, r, f"{int(value)}", ha="center", va="center", color="white", fontsize="small")
+        ax.text(c, r, f"{int(value)}", ha="center", va="center", color="black", fontsize="small")
     ax.set_xticks(range(len(grid.columns)), grid.columns, rotation=45, ha="right")
     ax.set_yticks(range(len(grid.index)), grid.index)
     ax.set_title(f"The partition (0 to {n - 1}) each partitioner picks for a key")

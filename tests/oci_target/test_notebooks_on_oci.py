@@ -114,6 +114,7 @@ MAKERS = {
     "04-gateway-invocation.ipynb": ["nb04-03", "nb04-06", "nb04-12", "nb04-28"],
     "05-consumer-groups.ipynb": ["nb05-03", "nb05-06"],
     "06-limits-and-throttling.ipynb": ["nb06-03"],
+    "07-kafka-compatibility.ipynb": ["nb07-03", "nb07-08"],  # its stream, its auth token
     "00-setup.ipynb": ["nb00-04", "nb00-12"],
 }
 
@@ -173,7 +174,8 @@ def test_a_learners_clean_up_leaves_another_learners_resources(classroom):
     broken = failures(nb)
     assert not broken, "\n".join(broken)
     cleaned = [outputs_text(c) for c in nb.cells if "CLEAN_UP = True" in c.source]
-    assert len(cleaned) == 4 and all("deleted:" in t for t in cleaned), cleaned
+    assert len(cleaned) == 5 and all("deleted:" in t for t in cleaned), cleaned
+    assert any("auth token deleted: ocid1.credential." in t for t in cleaned), "A's token is gone"
 
     comp = classroom.compartment
     admin = classroom.client(oci.streaming.StreamAdminClient, "streaming")
@@ -182,7 +184,9 @@ def test_a_learners_clean_up_leaves_another_learners_resources(classroom):
         for s in admin.list_streams(compartment_id=comp, lifecycle_state="ACTIVE", limit=50).data
     }
     assert {"lab-stream-lab2", "lab-stream-lab2-groups"} <= live, "B's streams stay"
-    assert not {"lab-stream-lab1-groups", "lab-stream-lab1-limits"} & live, "A's own are gone"
+    assert (
+        not {"lab-stream-lab1-groups", "lab-stream-lab1-limits", "lab-stream-lab1-kafka"} & live
+    ), "A's own are gone"
     assert "lab-stream-lab1" in live, "the stream the instructor gave A stays too"
     messages = classroom.client(
         oci.streaming.StreamClient, endpoint=admin.get_stream(b_groups).data.messages_endpoint
