@@ -15,6 +15,7 @@ outside the region (the region's proxy refused nothing).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from nbclient import NotebookClient
@@ -40,7 +41,15 @@ ON_PURPOSE = {
 
 
 def run_on_oci(nb, env: dict, timeout: int = 300):
-    """Execute ``nb`` in a kernel with ``env``; errors are kept in the cells, not raised."""
+    """Execute ``nb`` in a kernel with ``env``; errors are kept in the cells, not raised.
+
+    ``export_report()`` finds its notebook from ``JPY_SESSION_NAME``, as in JupyterLab: a copy
+    in the learner's HOME, so the report is written there, not beside the lab's notebooks."""
+    import nbformat
+
+    copy = Path(env["HOME"]) / "notebook-under-test.ipynb"
+    nbformat.write(nb, copy)
+    env = {**env, "JPY_SESSION_NAME": str(copy)}
     client = NotebookClient(
         nb,
         timeout=timeout,
