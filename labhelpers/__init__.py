@@ -40,7 +40,8 @@ fails; a new module must be added here)::
     checks_gateway <- checkreport, consume, encoding, errors, gateway, marks   the checks of 04
     checks_groups <- checkreport, consume, encoding, errors, groups, marks, workers   the checks of 05
     checks_limits <- checkreport, consume, encoding, errors, limits, marks   the checks of 06
-    checks       <- checkreport, checks_intro, checks_gateway, checks_groups, checks_limits   every check_*
+    checks_kafka <- checkreport, errors, marks  the checks of 07
+    checks       <- checkreport, checks_intro, checks_gateway, checks_groups, checks_kafka, checks_limits   every check_*
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step
     cli          <- connect, redact            the OCI CLI beside the SDK
     report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
@@ -74,6 +75,8 @@ from .checks import (
     CheckReport,
     check_count,
     check_cursor_starts_at,
+    check_group_committed,
+    check_kafka_produce,
     check_keyed_publish,
     check_latest_sees_only_new,
 )
@@ -142,6 +145,8 @@ __all__ = [
     "b64encode",
     "check_count",
     "check_cursor_starts_at",
+    "check_group_committed",
+    "check_kafka_produce",
     "check_keyed_publish",
     "check_latest_sees_only_new",
     "connect",

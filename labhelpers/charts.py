@@ -15,6 +15,7 @@ chart                  its frame
 :func:`plot_throttled`  :meth:`labhelpers.throttle.ThrottleRun.rates`: refused entries
 :func:`plot_cursor_tape` one row per cursor: where it starts, what one GetMessages returned
 :func:`plot_keeping_up` :func:`keep_up_frame`: produced vs consumed per partition (the lag)
+:func:`plot_key_partitions` one row per (key, partitioner): the partition each picks for a key
 =====================  ===================================================================
 """
 
@@ -28,6 +29,7 @@ __all__ = [
     "keep_up_frame",
     "plot_assignments",
     "plot_cursor_tape",
+    "plot_key_partitions",
     "plot_keeping_up",
     "plot_lag",
     "plot_offsets",
@@ -342,3 +344,37 @@ def plot_keeping_up(frame: pd.DataFrame, axes=None, **kw) -> list:
         axes[0].figure.suptitle("Produced vs consumed, per partition: the gap is the lag")
         axes[0].figure.tight_layout()
     return list(axes)
+
+
+# -- partitioners (notebook 07) ------------------------------------------------------------------
+
+
+def plot_key_partitions(frame: pd.DataFrame, ax: Axes | None = None, **kw) -> Axes:
+    """The partition each partitioner picks for each key: a grid, keys across, one row per
+    partitioner, each cell coloured and labelled with its partition.
+
+    ``frame`` has columns ``key``, ``partitioner`` and ``partition`` (an int), one row per pair.
+    """
+    ax = _ax(ax, (10, 2.8))
+    if frame.empty:
+        return ax
+    grid = frame.pivot_table(
+        index="partitioner", columns="key", values="partition", aggfunc="first", sort=False
+    )
+    grid = grid.reindex(index=list(dict.fromkeys(frame["partitioner"])))
+    grid = grid.reindex(columns=list(dict.fromkeys(frame["key"])))
+    n = int(frame["partition"].max()) + 1
+    ax.imshow(
+        grid.to_numpy(dtype=float),
+        cmap=kw.pop("cmap", "Pastel1"),
+        vmin=0,
+        vmax=max(n - 1, 1),
+        aspect="auto",
+        **kw,
+    )
+    for (r, c), value in pd.DataFrame(grid.to_numpy()).stack().items():
+        ax.text(c, r, f"{int(value)}", ha="center", va="center", color="black", fontsize="small")
+    ax.set_xticks(range(len(grid.columns)), grid.columns, rotation=45, ha="right")
+    ax.set_yticks(range(len(grid.index)), grid.index)
+    ax.set_title(f"The partition (0 to {n - 1}) each partitioner picks for a key")
+    return ax

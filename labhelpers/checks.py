@@ -2,7 +2,8 @@
 what is right (✅) and what is missing (❌).
 
 Every ``check_*`` of the lab is importable from here; each notebook's checks live in their own
-module (``checks_intro`` for 00-03, ``checks_gateway`` 04, ``checks_groups`` 05, ``checks_limits`` 06):
+module (``checks_intro`` for 00-03, ``checks_gateway`` 04, ``checks_groups`` 05, ``checks_limits`` 06,
+``checks_kafka`` 07):
 
 ==========  ==================================================================================
 notebook    checks
@@ -13,6 +14,7 @@ notebook    checks
 04          :func:`check_event_for_name`
 05          :func:`check_group_skipped_backlog`, :func:`check_manual_commit`
 06          :func:`check_reassembled`, :func:`check_ordered_publish`
+07          :func:`check_kafka_produce`, :func:`check_group_committed`
 ==========  ==================================================================================
 
 Each returns True when everything is right, so tests can assert both ways, and shows its
@@ -32,6 +34,7 @@ from .checks_intro import (
     check_keyed_publish,
     check_latest_sees_only_new,
 )
+from .checks_kafka import check_group_committed, check_kafka_produce
 from .checks_limits import check_ordered_publish, check_reassembled
 
 __all__ = [
@@ -42,7 +45,9 @@ __all__ = [
     "check_count",
     "check_cursor_starts_at",
     "check_event_for_name",
+    "check_group_committed",
     "check_group_skipped_backlog",
+    "check_kafka_produce",
     "check_keyed_publish",
     "check_latest_sees_only_new",
     "check_manual_commit",

@@ -153,3 +153,57 @@ def test_the_partitioners_disagree_for_some_keys():
     keys = [f"user-{i}" for i in range(20)]
     assert any(murmur2_partition(k, 3) != crc32_partition(k, 3) for k in keys)
     assert all(0 <= crc32_partition(k, 3) < 3 for k in keys)
+
+
+# -- end to end: the settings sign in to the stand-in's listener ---------------------------------
+
+
+def _lab_with_token(lab):
+    stream = get_or_create_stream(lab, name=lab.stream_name + "-kafka", partitions=3)
+    return stream, kafka_config(lab, stream, token=_create(lab, "e2e"))
+
+
+def test_confluent_kafka_produces_with_the_settings_and_rest_reads_it_back(lab):
+    from confluent_kafka import Producer
+
+    from labhelpers import consume
+
+    stream, conf = _lab_with_token(lab)
+    assert conf["security.protocol"] == "SASL_SSL" and conf["ssl.ca.location"]
+    reports = []
+    producer = Producer(dict(conf))
+    producer.produce(
+        stream.name, key=b"k", value=b"hello", on_delivery=lambda e, m: reports.append((e, m))
+    )
+    assert producer.flush(30) == 0
+    ((error, message),) = reports
+    assert error is None and message.partition() == crc32_partition(b"k", 3)
+    client = lab.stream_client(stream.messages_endpoint)
+    got = list(consume(client, stream.id, partitions=str(message.partition()), limit=10))
+    assert [(m.key, m.value, m.offset) for m in got] == [("k", "hello", message.offset())]
+
+
+def test_kafka_python_signs_in_with_the_converted_settings_once_idempotence_is_off(lab):
+    from kafka import KafkaProducer
+    from kafka.errors import IncompatibleBrokerVersion
+
+    stream, conf = _lab_with_token(lab)
+    producer = KafkaProducer(**conf.kafka_python())
+    with pytest.raises(IncompatibleBrokerVersion, match="InitProducerId"):
+        producer.send(stream.name, key=b"k", value=b"x").get(timeout=20)
+    producer.close(timeout=5)
+    producer = KafkaProducer(**conf.kafka_python(enable_idempotence=False))
+    sent = producer.send(stream.name, key=b"user-1", value=b"x").get(timeout=20)
+    producer.close(timeout=5)
+    assert sent.partition == murmur2_partition(b"user-1", 3)
+
+
+def test_a_saved_token_signs_in_on_the_next_run_without_creating_another(lab):
+    from confluent_kafka import Producer
+
+    stream, _ = _lab_with_token(lab)
+    conf = kafka_config(lab, stream)  # no token given: the saved one
+    producer = Producer(dict(conf))
+    producer.produce(stream.name, value=b"again")
+    assert producer.flush(30) == 0
+    assert len(identity_client(lab).list_auth_tokens(lab.config["user"]).data) == 1

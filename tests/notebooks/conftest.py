@@ -140,6 +140,13 @@ def run_notebook(localoci_factory, monkeypatch, tmp_path):
         monkeypatch.setenv("LAB_TARGET", "local")
         monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         monkeypatch.delenv("LAB_STREAM", raising=False)
+        # Auth tokens and other state the lab keeps go to this test's folder, not the checkout.
+        monkeypatch.setenv("LAB_HOME", str(tmp_path / "lab-home"))
+        # export_report() finds its notebook as in JupyterLab, from JPY_SESSION_NAME: a copy in
+        # tmp_path, so the report is written to tmp_path/reports, not beside the lab's notebooks.
+        copy = tmp_path / "notebook-under-test.ipynb"
+        nbformat.write(nb, copy)
+        monkeypatch.setenv("JPY_SESSION_NAME", str(copy))
         client = NotebookClient(
             nb,
             timeout=timeout,
