@@ -92,19 +92,24 @@ def test_deploying_twice_creates_nothing_new(hello, glab):
 def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
     from labhelpers.checks import check_event_for_name
     from labhelpers.gateway import hello_events, invoke_hello
+    from labhelpers.marks import mark
 
     lab, stream = glab
+    client = lab.stream_client(stream.messages_endpoint)
+    before = mark(client, stream)
     answer = invoke_hello(hello, "Grace Hopper")
     assert answer.status == 200 and answer.ok, answer
     assert answer.body["greeting"] == "Hello, Grace Hopper!"
-    client = lab.stream_client(stream.messages_endpoint)
     events = hello_events(client, stream, "Grace Hopper")
     assert [(e.partition, e.offset) for e in events] == [
         (answer.body["partition"], answer.body["offset"])
     ]
     assert events[0].value["callId"] == answer.body["callId"] and events[0].value["via"] == "http"
-    assert check_event_for_name(client, stream, "Grace Hopper", events[0])
+    assert check_event_for_name(client, stream, "Grace Hopper", events[0], before, hello)
     assert "✅ All good." in capsys.readouterr().out
+    # The same event no longer counts after a new mark: it is not a new call.
+    assert not check_event_for_name(client, stream, "Grace Hopper", events[0], mark(client, stream))
+    assert "since the mark" in capsys.readouterr().out
 
 
 def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, capsys):
@@ -112,8 +117,12 @@ def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, ca
 
     lab, stream = glab
     client = lab.stream_client(stream.messages_endpoint)
+    from labhelpers.marks import mark
+
+    before = mark(client, stream)
     assert not check_event_for_name(client, stream, None)
-    assert not check_event_for_name(client, stream, "nobody-called-this")
+    assert not check_event_for_name(client, stream, "nobody-called-this")  # no mark
+    assert not check_event_for_name(client, stream, "nobody-called-this", None, before, hello)
     out = capsys.readouterr().out
     assert "❌" in out and "All good" not in out
 
