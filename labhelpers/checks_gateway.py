@@ -92,13 +92,24 @@ def check_event_for_name(
         and m.value.get("callId") not in earlier_calls
         and m.value.get("name") == name
     ]
+    why = ""
+    if not genuine:
+        last = mine[-1].value
+        if isinstance(last, dict) and last.get("callId") and last.get("via") == "invoke":
+            why = "it came from a direct invoke of the function, not from an HTTP call through the gateway"
+        elif isinstance(last, dict) and last.get("callId") in earlier_calls:
+            why = (
+                "its callId is an earlier call's: a copy republished with PutMessages is not a call"
+            )
+        elif isinstance(last, dict) and last.get("callId") and last.get("via") == "http":
+            why = "it came through another deployment or function than yours"
+        else:
+            why = "it has no call id of the function: a message published with PutMessages is not a call"
     if not report.expect(
         bool(genuine),
         "at least one was written by the hello function for a new call through the gateway",
-        f"the event(s) keyed {name!r} since the mark were not written by the hello function "
-        "for a new HTTP call (no fresh callId, not via http, or another function or route): "
-        f"a message published with PutMessages is not a call. Instead, "
-        f"{_CALL_IT}.",
+        f"the event keyed {name!r} since the mark was not written by hello for a new call through "
+        f"your deployment ({why}). Instead, {_CALL_IT}.",
     ):
         return report.show()
     if not isinstance(found, Message):
