@@ -27,7 +27,7 @@ fails; a new module must be added here)::
     throttle     <- encoding, limits           offering load past the limit; chunks over 1 MiB
     workers      <- consume, encoding, errors, frames, groups, limits, publish   background threads
     functions    <- (nothing)                  the hello function and its deployment spec (package data)
-    gateway      <- connect, consume, encoding, errors, functions, streams   deploy and call hello
+    gateway      <- authtokens, connect, consume, encoding, errors, functions, streams   deploy, call, share hello
     authtokens   <- connect, errors            auth tokens: save once (0600), find again, delete
     kafka        <- authtokens, connect, errors, redact, streams   Kafka client settings for a pool
     partitioners <- (nothing)                  the partition a Kafka client picks for a key

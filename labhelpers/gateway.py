@@ -5,10 +5,11 @@ Every service call is the official SDK's (``FunctionsManagementClient``, ``Gatew
 ``DeploymentClient``); calls to the deployment are plain HTTP with ``requests``, as curl or
 Postman would make them.
 
-Why one long module (about 540 lines): :func:`deploy_hello`, :func:`undeploy_hello` and
-:func:`oci_setup_steps` must agree on the same four resources, their display names, their
-tags and the order they are made and removed in, and the setup steps alone are 60 lines of
-commands.  Split, one deployment's life would be read across three files.
+Why one long module (about 750 lines): :func:`deploy_hello`, :func:`undeploy_hello`,
+:func:`oci_setup_steps` and :func:`postman_collection` must agree on the same four resources,
+their display names, their tags, their routes and the order they are made and removed in, and
+the setup steps alone are 60 lines of commands.  Split, one deployment's life would be read
+across four files.
 
 What :func:`deploy_hello` does, find-or-create by display name so that it is safe to re-run:
 
@@ -41,14 +42,17 @@ Exceptions::
 
 from __future__ import annotations
 
+import ast
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import oci
 import requests
 
+from .authtokens import lab_folder
 from .connect import Lab
 from .consume import Message, consume
 from .encoding import text_or_bytes
@@ -64,9 +68,13 @@ __all__ = [
     "HelloDeployment",
     "Invocation",
     "deploy_hello",
+    "function_source",
     "hello_events",
     "invoke_hello",
+    "lab_tags",
     "oci_setup_steps",
+    "postman_collection",
+    "sdk_clients",
     "undeploy_hello",
 ]
 
@@ -170,13 +178,15 @@ def _kw(lab: Lab) -> dict:
     return kw
 
 
-def _clients(
+def sdk_clients(
     lab: Lab,
 ) -> tuple[
     oci.functions.FunctionsManagementClient,
     oci.apigateway.GatewayClient,
     oci.apigateway.DeploymentClient,
 ]:
+    """The SDK's three clients for this target: ``FunctionsManagementClient``, ``GatewayClient``,
+    ``DeploymentClient`` (locally pointed at localoci, on OCI at the region's endpoints)."""
     kw = _kw(lab)
     return (
         oci.functions.FunctionsManagementClient(lab.config, **kw),
@@ -185,7 +195,12 @@ def _clients(
     )
 
 
-def _tags(lab: Lab) -> dict[str, str]:
+_clients = sdk_clients  # labhelpers.classroom's name for it
+
+
+def lab_tags(lab: Lab) -> dict[str, str]:
+    """The freeform tags on everything the lab creates for you: :func:`undeploy_hello` deletes
+    only what carries both, and :func:`deploy_hello` reuses only a deployment that does."""
     return {"lab": LAB_TAG, "lab-owner": lab.owner}
 
 
@@ -334,7 +349,7 @@ def deploy_hello(
     >>> invoke_hello(hello, "Ada").body["greeting"]           # doctest: +SKIP
     'Hello, Ada!'
     """
-    fm, gc, dc = _clients(lab)
+    fm, gc, dc = sdk_clients(lab)
     actions: list[str] = []
     wanted = {
         "STREAM_OCID": stream.id,
@@ -364,7 +379,7 @@ def deploy_hello(
                 compartment_id=lab.compartment_id,
                 display_name=APPLICATION,
                 subnet_ids=[],
-                freeform_tags=_tags(lab),
+                freeform_tags=lab_tags(lab),
             )
         ).data
         actions.append(f"created application {app.display_name}")
@@ -388,7 +403,7 @@ def deploy_hello(
                 timeout_in_seconds=30,
                 source_details=_source(lab, fm, app.id),
                 config=wanted,
-                freeform_tags=_tags(lab),
+                freeform_tags=lab_tags(lab),
             )
         ).data
         actions.append(
@@ -414,7 +429,7 @@ def deploy_hello(
                 endpoint_type="PUBLIC",
                 subnet_id="ocid1.subnet.oc1..local",
                 display_name=GATEWAY,
-                freeform_tags=_tags(lab),
+                freeform_tags=lab_tags(lab),
             )
         ).data
         actions.append(f"created gateway {GATEWAY}")
@@ -440,7 +455,7 @@ def deploy_hello(
                     path_prefix=prefix,
                     display_name=name,
                     specification=spec,
-                    freeform_tags=_tags(lab),
+                    freeform_tags=lab_tags(lab),
                 )
             ).data
         except oci.exceptions.ServiceError as exc:
@@ -522,6 +537,79 @@ def invoke_hello(
     )
 
 
+# -- show and share ----------------------------------------------------------------------------------
+
+
+def function_source(*names: str) -> str:
+    """The source of the named top-level functions of hello's ``func.py`` (all of it without
+    names), to show in a notebook: the code that runs is that file, unchanged."""
+    text = (HELLO_DIR / "func.py").read_text()
+    if not names:
+        return text
+    tree = ast.parse(text)
+    found = {
+        node.name: ast.get_source_segment(text, node) or ""
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    return "\n\n\n".join(found[n] for n in names if n in found)
+
+
+POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+
+
+def _postman_request(name: str, method: str, path: str, body: str | None) -> dict:
+    request: dict = {
+        "method": method,
+        "header": [],
+        "url": {"raw": "{{endpoint}}" + path, "host": ["{{endpoint}}"], "path": [path.strip("/")]},
+    }
+    if body is not None:
+        request["header"] = [{"key": "Content-Type", "value": "application/json"}]
+        request["body"] = {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}}
+    return {"name": name, "request": request}
+
+
+def postman_collection(
+    hello: HelloDeployment, name: str = "Ada", path: str | Path | None = None
+) -> Path:
+    """Write a Postman collection (format v2.1) for this deployment and return its path.
+
+    Three requests: ``POST /hello`` with ``{"name": name}``, the same with no name (the
+    function's 400), and ``GET /health`` (the gateway's stock response).  The deployment's
+    endpoint is the collection variable ``endpoint``.  Nothing secret is in it: the calls are
+    unsigned, and the endpoint is the public URL anyone calling the deployment uses.  Default
+    path: ``<lab folder>/postman/<deployment>.postman_collection.json``.
+    """
+    where = (
+        Path(path)
+        if path is not None
+        else lab_folder() / "postman" / f"{hello.deployment.display_name}.postman_collection.json"
+    )
+    collection = {
+        "info": {
+            "name": f"OCI Streaming lab: {hello.deployment.display_name}",
+            "description": (
+                f"The hello function behind the API gateway {hello.gateway.display_name}: each "
+                "POST /hello publishes one event to your stream. Generated by "
+                "labhelpers.gateway.postman_collection for this deployment."
+            ),
+            "schema": POSTMAN_SCHEMA,
+        },
+        "variable": [{"key": "endpoint", "value": hello.endpoint, "type": "string"}],
+        "item": [
+            _postman_request(
+                f"POST /hello as {name}", "POST", "/hello", json.dumps({"name": name})
+            ),
+            _postman_request("POST /hello without a name (400)", "POST", "/hello", "{}"),
+            _postman_request("GET /health (stock response)", "GET", "/health", None),
+        ],
+    }
+    where.parent.mkdir(parents=True, exist_ok=True)
+    where.write_text(json.dumps(collection, indent=2) + "\n")
+    return where
+
+
 # -- events ----------------------------------------------------------------------------------------
 
 
@@ -567,7 +655,7 @@ def undeploy_hello(lab: Lab) -> list[str]:
     gateway if they are yours and now empty.  Resources you made yourself with ``fn deploy``
     or the Console carry no lab tags and are kept.  Returns what was deleted now.
     """
-    fm, gc, dc = _clients(lab)
+    fm, gc, dc = sdk_clients(lab)
     deleted: list[str] = []
 
     def delete(what: str, client: Any, call: Any, ident: str, get: Any | None = None) -> None:

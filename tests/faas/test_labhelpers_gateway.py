@@ -92,19 +92,24 @@ def test_deploying_twice_creates_nothing_new(hello, glab):
 def test_invoke_publishes_and_the_event_is_found_by_its_key(hello, glab, capsys):
     from labhelpers.checks import check_event_for_name
     from labhelpers.gateway import hello_events, invoke_hello
+    from labhelpers.marks import mark
 
     lab, stream = glab
+    client = lab.stream_client(stream.messages_endpoint)
+    before = mark(client, stream)
     answer = invoke_hello(hello, "Grace Hopper")
     assert answer.status == 200 and answer.ok, answer
     assert answer.body["greeting"] == "Hello, Grace Hopper!"
-    client = lab.stream_client(stream.messages_endpoint)
     events = hello_events(client, stream, "Grace Hopper")
     assert [(e.partition, e.offset) for e in events] == [
         (answer.body["partition"], answer.body["offset"])
     ]
     assert events[0].value["callId"] == answer.body["callId"] and events[0].value["via"] == "http"
-    assert check_event_for_name(client, stream, "Grace Hopper", events[0])
+    assert check_event_for_name(client, stream, "Grace Hopper", events[0], before, hello)
     assert "✅ All good." in capsys.readouterr().out
+    # The same event no longer counts after a new mark: it is not a new call.
+    assert not check_event_for_name(client, stream, "Grace Hopper", events[0], mark(client, stream))
+    assert "since the mark" in capsys.readouterr().out
 
 
 def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, capsys):
@@ -112,8 +117,12 @@ def test_check_fails_with_the_empty_answer_and_a_name_never_sent(hello, glab, ca
 
     lab, stream = glab
     client = lab.stream_client(stream.messages_endpoint)
+    from labhelpers.marks import mark
+
+    before = mark(client, stream)
     assert not check_event_for_name(client, stream, None)
-    assert not check_event_for_name(client, stream, "nobody-called-this")
+    assert not check_event_for_name(client, stream, "nobody-called-this")  # no mark
+    assert not check_event_for_name(client, stream, "nobody-called-this", None, before, hello)
     out = capsys.readouterr().out
     assert "❌" in out and "All good" not in out
 
@@ -253,3 +262,122 @@ def test_oci_target_builds_nothing_finds_what_fn_deploy_made_and_keeps_it(glab):
     fm.delete_function(fn.id)
     fm.delete_application(app.id)
     gc.delete_gateway(gw.id)
+
+
+def test_the_postman_collection_is_v2_1_names_this_deployment_and_its_calls_work(
+    hello, tmp_path, monkeypatch
+):
+    """Each request in the collection, with ``{{endpoint}}`` filled in as Postman does, answers
+    what the notebook says; the file holds no key, token or signature."""
+    import json
+
+    import requests
+
+    from labhelpers.gateway import POSTMAN_SCHEMA, postman_collection
+
+    monkeypatch.setenv("LAB_HOME", str(tmp_path))
+    path = postman_collection(hello, "Ada")
+    assert path == tmp_path / "postman" / "lab-hello-api.postman_collection.json"
+    text = path.read_text()
+    collection = json.loads(text)
+    assert collection["info"]["schema"] == POSTMAN_SCHEMA
+    assert collection["variable"] == [
+        {"key": "endpoint", "value": hello.endpoint, "type": "string"}
+    ]
+    for secret in ("BEGIN", "PRIVATE", "Authorization", "signature", "keyId"):
+        assert secret not in text
+    statuses = []
+    for item in collection["item"]:
+        r = item["request"]
+        url = r["url"]["raw"].replace("{{endpoint}}", hello.endpoint)
+        headers = {h["key"]: h["value"] for h in r["header"]}
+        body = r.get("body", {}).get("raw")
+        answer = requests.request(r["method"], url, headers=headers, data=body, timeout=60)
+        statuses.append(answer.status_code)
+    assert statuses == [200, 400, 200]
+    assert postman_collection(hello, path=tmp_path / "again.json") == tmp_path / "again.json"
+
+
+def test_function_source_shows_the_named_functions_of_func_py():
+    from labhelpers.gateway import function_source
+
+    shown = function_source("handler", "publish")
+    assert shown.startswith("def handler(") and "\n\n\ndef publish(" in shown
+    assert "def parse_name" not in shown
+    assert function_source() == (HELLO_DIR / "func.py").read_text()
+
+
+def test_deploy_hello_finds_what_the_notebooks_step_by_step_cells_made(glab):
+    """Notebook 04 creates the four resources with bare SDK calls (same names, same tags),
+    then calls deploy_hello: it must find all four, and undeploy_hello remove them, twice."""
+    from labhelpers.functions import load_deployment_spec
+    from labhelpers.gateway import (
+        APPLICATION,
+        FUNCTION,
+        GATEWAY,
+        deploy_hello,
+        lab_tags,
+        sdk_clients,
+        undeploy_hello,
+    )
+
+    lab, stream = glab
+    undeploy_hello(lab)
+    F, G = oci.functions.models, oci.apigateway.models
+    fm, gc, dc = sdk_clients(lab)
+    app = fm.create_application(
+        F.CreateApplicationDetails(
+            compartment_id=lab.compartment_id,
+            display_name=APPLICATION,
+            subnet_ids=[],
+            freeform_tags=lab_tags(lab),
+        )
+    ).data
+    fn = fm.create_function(
+        F.CreateFunctionDetails(
+            display_name=FUNCTION,
+            application_id=app.id,
+            memory_in_mbs=256,
+            timeout_in_seconds=30,
+            source_details=F.CreateContainerImageFunctionSourceDetails(image=str(HELLO_DIR)),
+            config={"STREAM_OCID": stream.id, "STREAM_MESSAGES_ENDPOINT": stream.messages_endpoint},
+            freeform_tags=lab_tags(lab),
+        )
+    ).data
+    gw = gc.create_gateway(
+        G.CreateGatewayDetails(
+            compartment_id=lab.compartment_id,
+            endpoint_type="PUBLIC",
+            subnet_id="ocid1.subnet.oc1..local",
+            display_name=GATEWAY,
+            freeform_tags=lab_tags(lab),
+        )
+    ).data
+    gw = oci.wait_until(gc, gc.get_gateway(gw.id), "lifecycle_state", "ACTIVE").data
+    dep = dc.create_deployment(
+        G.CreateDeploymentDetails(
+            gateway_id=gw.id,
+            compartment_id=lab.compartment_id,
+            path_prefix=PATH_PREFIX,
+            display_name="lab-hello-api",
+            specification=load_deployment_spec(fn.id),
+            freeform_tags=lab_tags(lab),
+        )
+    ).data
+    found = deploy_hello(lab, stream)
+    assert all(a.startswith("found") for a in found.actions), found.actions
+    assert (found.application.id, found.function.id, found.gateway.id, found.deployment.id) == (
+        app.id,
+        fn.id,
+        gw.id,
+        dep.id,
+    )
+    assert sorted(undeploy_hello(lab)) == sorted(
+        [
+            "deployment lab-hello-api",
+            "function hello",
+            f"application {APPLICATION}",
+            f"gateway {GATEWAY}",
+        ]
+    )
+    assert undeploy_hello(lab) == []

@@ -1,0 +1,3 @@
+# Reuses the lesson's call: the name "Ada" and the event found above, both from before the exercise.
+my_name = "Ada"
+my_event = event
