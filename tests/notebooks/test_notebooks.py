@@ -104,8 +104,6 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_wr
 # this turns into a failure (remove the name here) as soon as one gets them.
 WRONG_ANSWERS_TO_WRITE = {
     "04-gateway-invocation.ipynb",
-    "05-consumer-groups.ipynb",
-    "06-limits-and-throttling.ipynb",
 }
 
 
