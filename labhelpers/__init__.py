@@ -39,7 +39,7 @@ fails; a new module must be added here)::
     checks_intro <- checkreport, consume, encoding, errors, limits, marks   the checks of 00 to 03
     checks_gateway <- checkreport, consume, encoding, errors, gateway, marks   the checks of 04
     checks_groups <- checkreport, consume, encoding, errors, groups, marks, workers   the checks of 05
-    checks_limits <- checkreport, consume, encoding, errors, limits, marks   the checks of 06
+    checks_limits <- checkreport, consume, encoding, errors, limits, marks, throttle   the checks of 06
     checks_kafka <- checkreport, errors, marks  the checks of 07
     checks       <- checkreport, checks_intro, checks_gateway, checks_groups, checks_kafka, checks_limits   every check_*
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step

@@ -9,7 +9,7 @@ import oci
 
 from .checkreport import CheckReport
 from .errors import service_error_line
-from .groups import group_state
+from .groups import group_state, owners
 from .workers import GroupInstance
 
 # -- 05: consumer groups -------------------------------------------------------------------------------
@@ -20,7 +20,10 @@ def check_group_skipped_backlog(
 ) -> bool:
     """05, exercise 1: after UpdateGroup to LATEST, the group reads nothing from before the reset.
 
-    ``backlog`` is the PublishResult of the backlog: no message at or before its offsets may come back.
+    ``backlog`` is the PublishResult of the backlog: no message at or before its offsets may come
+    back, neither in ``batch`` nor to a new instance the check joins.  The group (made fresh by
+    the mark cell) must also hold a reservation for an instance other than ``old``: evidence that
+    the learner read from it, so an empty, hand-made list does not pass.
     """
     report = CheckReport(f"group {group!r} skips its backlog")
     if not isinstance(batch, list):
@@ -48,6 +51,17 @@ def check_group_skipped_backlog(
         f"your instance read {len(old(batch))} old messages: move the group with UpdateGroup "
         "(type LATEST) before reading.",
     )
+    try:
+        holders = set(owners(client, stream, group)) - {"old"}
+    except oci.exceptions.ServiceError as exc:
+        report.expect(False, "", f"GetGroup failed: {service_error_line(exc)}")
+        return report.show()
+    report.expect(
+        bool(holders),
+        f"a new instance of yours ({', '.join(sorted(holders))}) read from the group",
+        f"no instance but 'old' has read from group {group!r}: after UpdateGroup, read one "
+        f'batch with a new instance, e.g. GroupInstance(client, stream, backlog_group, "fresh").read().',
+    )
     probe = GroupInstance(
         client, stream, group, f"check-{time.monotonic_ns() % 10**6}", limit=10_000
     )
@@ -67,7 +81,12 @@ def check_group_skipped_backlog(
 def check_manual_commit(
     client: oci.streaming.StreamClient, stream: Any, group: str, batch: object
 ) -> bool:
-    """05, exercise 2: with commitOnGet=false, ConsumerCommit committed exactly the batch read."""
+    """05, exercise 2: with commitOnGet=false, ConsumerCommit committed exactly the batch read.
+
+    ``group`` is made fresh by the mark cell, so only a commit made in the exercise counts: a
+    batch of another group (the lesson's), a hand-made list or a read without a commit leave
+    its committed offsets at -1 (or the group absent).
+    """
     report = CheckReport(f"a manual commit in group {group!r}")
     if not isinstance(batch, list) or not batch:
         report.expect(

@@ -8,20 +8,66 @@ from typing import Any
 import oci
 
 from .checkreport import CheckReport
-from .consume import consume
-from .encoding import text_or_bytes
+from .consume import Message, consume
+from .encoding import raw, text_or_bytes
+from .marks import Mark
+from .throttle import reassemble
 
 # -- 06: limits ---------------------------------------------------------------------------------------
 
 
-def check_reassembled(original: bytes, answer: object) -> bool:
-    """06, exercise 1: the payload read back from the stream equals the one published."""
+def _raw_since(client: oci.streaming.StreamClient, stream: Any, since: Mark) -> list[Message]:
+    """Every message appended to ``stream`` after ``since``, values as raw bytes."""
+    found: list[Message] = []
+    for p in since.partitions:
+        if p in since.last:
+            where: dict[str, Any] = {"type": "AFTER_OFFSET", "offset": since.last[p]}
+        else:
+            where = {"type": "TRIM_HORIZON"}
+        found.extend(
+            consume(client, stream.id, partitions=p, deserializer=raw, limit=10_000, **where)
+        )
+    return found
+
+
+def check_reassembled(
+    original: bytes,
+    answer: object,
+    client: oci.streaming.StreamClient | None = None,
+    stream: Any = None,
+    since: Mark | None = None,
+    key: str = "ex1",
+) -> bool:
+    """06, exercise 1: the payload read back from the stream equals the one published.
+
+    With ``client``, ``stream`` and ``since`` (a :class:`~labhelpers.marks.Mark` taken before the
+    exercise), the check also reads what the service stored after the mark: chunks with ``key``,
+    each at most 1 MiB, that reassemble to ``original``.  ``my_payload = payload`` (nothing
+    published) or chunks joined in memory without publishing them then fail.
+    """
     report = CheckReport("a payload over 1 MiB, published in chunks and reassembled")
     if not isinstance(answer, bytes | bytearray):
         report.expect(
             False, "", f"Your answer should be the reassembled bytes (got {type(answer).__name__})."
         )
         return report.show()
+    if client is not None and stream is not None and since is not None:
+        stored = [m for m in _raw_since(client, stream, since) if m.key == key]
+        report.expect(
+            len(stored) >= 2,
+            f"{len(stored)} chunks with key {key!r} published after the mark",
+            f"the stream holds {len(stored)} messages with key {key!r} from after the exercise "
+            f"started: publish the chunks, e.g. publish(client, stream.id, chunk(payload), "
+            f'key="{key}", serializer=raw).',
+        )
+        if len(stored) >= 2:
+            rebuilt = reassemble(m.value for m in stored if isinstance(m.value, bytes))
+            report.expect(
+                bytes(original) in rebuilt.values(),
+                "read back from the stream, they reassemble to the payload",
+                "the chunks in the stream do not reassemble to the payload: make them with "
+                "chunk(payload) and publish all of them with the same key.",
+            )
     report.expect(
         len(answer) == len(original),
         f"{len(answer):,} bytes, as published",
@@ -72,11 +118,18 @@ def check_ordered_publish(
         f"{count - len(present)} of {count} messages are missing: retry throttled entries, "
         "don't drop them.",
     )
+    twice = sum(1 for w in wanted if firsts.count(w) > 1)
+    report.expect(
+        not twice,
+        "each message stored once",
+        f"{twice} messages are stored more than once: resend only the entries whose result has "
+        "an error, never a whole batch or the stored entries after a refused one.",
+    )
     order = [w for w in dict.fromkeys(firsts) if w in set(wanted)]
     if order:  # with nothing in the stream, "missing" above already says it all
         report.expect(
             order == wanted[: len(order)],
             "in the order you sent them",
-            "they are out of order: resend the throttled entries before the ones after them.",
+            "they are out of order: resend the refused entries first, before any entry not sent yet.",
         )
     return report.show()

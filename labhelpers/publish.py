@@ -187,7 +187,9 @@ def publish(
                         if bar is not None:
                             bar.update(1)
                 if retry:
-                    # Keep order: what comes after a throttled entry waits for it.
+                    # Resend exactly the refused entries (what the service stored is in
+                    # ``acks`` and is never sent again, so nothing is duplicated), and hold back
+                    # everything not sent yet, so the refused ones go first.
                     done = {i for i, _, _ in batch}
                     rest = [it for it in pending if it[0] not in done and it[0] not in acks]
                     retry = sorted(retry + rest, key=lambda it: it[0])

@@ -149,7 +149,7 @@ def offer_load(
 
     Messages are queued as they are "produced" (``offered_rate``); the publisher sends the queue
     in requests of at most 1 MiB.  Accepted entries leave the queue; throttled ones (per-entry
-    errors in a 200) stay at its head, so order is kept.  ``backoff=True`` waits the time the
+    errors in a 200) stay at its head; only the entries stored leave it, so nothing is sent twice.  ``backoff=True`` waits the time the
     service names before the next request; ``False`` resends at once.  ``drain=True`` keeps
     sending after ``seconds`` until the queue is empty.  Never runs longer than ``max_seconds``.
 
@@ -202,17 +202,20 @@ def offer_load(
         response = client.put_messages(stream_id, details)
         seq += 1
         accepted, throttled, wait = 0, 0, 0
-        done = 0
-        for (_, v), entry in zip(batch, response.data.entries, strict=True):
+        stored: set[int] = set()
+        for (n, v), entry in zip(batch, response.data.entries, strict=True):
             if entry.error:
                 throttled += 1
                 wait = max(wait, wait_ms(entry.error_message))
             else:
                 accepted += len(v) + len(kb)
-                done += 1
-        # Entries of one key are accepted in order up to the first throttled one (OCI keeps key order).
-        for _ in range(done):
-            queue.popleft()
+                stored.add(n)
+        # Drop exactly the entries the service stored; the refused ones stay, in order, at the
+        # head.  Not "the first k": whether a service stores entries after a refused one of the
+        # same partition is not documented (localoci does not), and popping k from the head
+        # would then lose a refused entry and send a stored one twice.
+        if stored:
+            queue = deque(item for item in queue if item[0] not in stored)
         t_done = time.monotonic() - start
         run.requests.append(
             {

@@ -1,4 +1,3 @@
-ex2_group = f"ex2-{run}"
 worker = GroupInstance(client, stream, ex2_group, "me", commit_on_get=False, limit=50)
 my_batch_2 = worker.read()
 worker.commit()

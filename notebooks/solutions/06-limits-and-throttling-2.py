@@ -13,13 +13,10 @@ while todo:
             ]
         ),
     ).data
-    stored = 0
-    for entry in answer.entries:
-        if entry.error:
-            break  # keep order: resend this one and everything after it
-        stored += 1
-    my_acknowledged += stored
-    todo = todo[stored:]
-    refused = [e for e in answer.entries if e.error]
+    # Resend exactly the entries whose result has an error (a stored entry sent again would be
+    # stored twice), first and in their order, before anything not sent yet.
+    refused = [(v, e) for v, e in zip(batch, answer.entries, strict=True) if e.error]
+    my_acknowledged += len(batch) - len(refused)
+    todo = [v for v, _ in refused] + todo[len(batch) :]
     if refused:
-        time.sleep(wait_ms(refused[0].error_message) / 1000)
+        time.sleep(max(wait_ms(e.error_message) for _, e in refused) / 1000)

@@ -100,26 +100,7 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_wr
         assert results and not any(r["passed"] for r in results), results
 
 
-# Issue 14 is done for 00-03 only: 04-06's exercises have no wrong answers yet.  Strict, so
-# this turns into a failure (remove the name here) as soon as one gets them.
-WRONG_ANSWERS_TO_WRITE = {
-    "05-consumer-groups.ipynb",
-    "06-limits-and-throttling.ipynb",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(strict=True, reason="issue 14: wrong answers not written yet"),
-        )
-        if n in WRONG_ANSWERS_TO_WRITE
-        else n
-        for n in LAB
-    ],
-)
+@pytest.mark.parametrize("name", LAB)
 def test_every_exercise_has_a_plausible_wrong_answer_to_reject(name):
     exercises = [
         c.metadata["exercise"]

@@ -1,0 +1,3 @@
+# Reads with commit_on_get=False but never calls ConsumerCommit: nothing is committed.
+worker = GroupInstance(client, stream, ex2_group, "me", commit_on_get=False, limit=50)
+my_batch_2 = worker.read()
