@@ -44,6 +44,7 @@ fails; a new module must be added here)::
     checks       <- checkreport, checks_intro, checks_gateway, checks_groups, checks_kafka, checks_limits   every check_*
     doctor       <- connect, errors, localctl  doctor(): the setup, step by step
     cli          <- connect, redact            the OCI CLI beside the SDK
+    http         <- redact                     PutMessages/GetMessages as plain HTTP, signed by oci.signer.Signer
     report       <- checkreport, errors, redact   export notebooks as offline reports (a package)
     __main__     <- classroom, connect, errors, report   python -m labhelpers report|class ...
 

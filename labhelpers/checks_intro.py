@@ -175,11 +175,21 @@ def _value(m: object) -> object:
 
 
 def check_latest_sees_only_new(
-    client: oci.streaming.StreamClient, stream, messages: object, marker: str, since: object = None
+    client: oci.streaming.StreamClient,
+    stream,
+    messages: object,
+    marker: str,
+    since: object = None,
+    cursor: object = None,
 ) -> bool:
     """02: the messages a LATEST cursor returned: read from the stream (each one is stored at
     its partition and offset, with that value), all published after the mark ``since`` (so
-    nothing older came back), and the learner's ``marker`` among them."""
+    nothing older came back), and the learner's ``marker`` among them.
+
+    ``cursor`` is the LATEST cursor the learner made (a :class:`Cursor`, which remembers its
+    type).  Read again, it must start after the mark and reach the marker: it was created
+    after the exercise began and before the marker was published.  A cursor put at the
+    marker's offset (AT_OFFSET) also finds the marker, but is not what the exercise asks."""
     report = CheckReport("LATEST shows only what was published after the cursor")
     if not isinstance(messages, list):
         report.expect(
@@ -234,7 +244,61 @@ def check_latest_sees_only_new(
         f"{marker!r} is not among them: create the LATEST cursor first, then publish the marker "
         "(key cursor-demo), then read.",
     )
+    _check_latest_cursor(report, client, stream, cursor, marker, since)  # type: ignore[arg-type]
     return report.show()
+
+
+def _check_latest_cursor(
+    report: CheckReport, client, stream, cursor: object, marker: str, since: Mark
+) -> None:
+    """Exercise 2's cursor: LATEST, made after the mark, before the marker was published."""
+    make = 'my_latest_cursor = create_cursor(client, stream.id, partition, "LATEST")'
+    if cursor is None or not isinstance(cursor, Cursor):
+        report.expect(
+            False,
+            "",
+            "Keep the LATEST cursor you created in my_latest_cursor (before you publish): "
+            f"{make}."
+            + (
+                " A cursor value alone does not say its type: make it with create_cursor."
+                if isinstance(cursor, str)
+                else ""
+            ),
+        )
+        return
+    if not report.expect(
+        cursor.type == "LATEST",
+        "my_latest_cursor is a LATEST cursor",
+        f"my_latest_cursor is an {cursor.type} cursor. A cursor put at the marker's offset finds "
+        "the marker because you told it where the marker is; a LATEST cursor made before "
+        f"publishing finds it by itself. {make}, then publish, then read.",
+    ):
+        return
+    try:
+        again = _get_once(client, stream.id, cursor, limit=100)
+    except oci.exceptions.ServiceError as exc:
+        report.expect(
+            False,
+            "",
+            f"Reading my_latest_cursor again failed ({service_error_line(exc)}). A cursor expires "
+            "after 5 minutes: run the mark cell, the exercise cell, then this check.",
+        )
+        return
+    floor = since.last.get(str(cursor.partition), -1)
+    early = [m.offset for m in again if m.offset <= floor]
+    if not report.expect(
+        not early,
+        "your LATEST cursor was made after the exercise began",
+        f"read again, my_latest_cursor starts at offset {early[0] if early else ''}, from before "
+        f"the mark: make a new LATEST cursor in the exercise cell ({make}).",
+    ):
+        return
+    report.expect(
+        any(_value(m) == marker for m in again),
+        "your LATEST cursor was made before you published the marker",
+        f"read again, my_latest_cursor does not reach {marker!r}: it was made after you "
+        "published. Create the cursor first, then publish, then read.",
+    )
 
 
 def check_count(client: oci.streaming.StreamClient, stream, partition: str, answer: object) -> bool:

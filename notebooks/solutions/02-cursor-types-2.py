@@ -1,5 +1,5 @@
 marker = "exercise 2: hello, LATEST"
-cursor = create_cursor(client, stream.id, partition, "LATEST")
-_, cursor = read_once(cursor)
+my_latest_cursor = create_cursor(client, stream.id, partition, "LATEST")
+_, cursor = read_once(my_latest_cursor)
 publish(client, stream.id, [marker], key="cursor-demo")
 my_latest_messages, cursor = read_once(cursor)

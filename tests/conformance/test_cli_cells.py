@@ -140,6 +140,9 @@ def test_01_message_put_with_base64_lands_and_the_sdk_reads_it(learner_path):
     assert body["data"]["failures"] == 0 and len(body["data"]["entries"]) == 2
     assert {"error-message", "partition", "offset", "timestamp"} <= set(body["data"]["entries"][0])
     assert "key='cli' value='hello from the OCI CLI'" in outputs_text(cells["nb01-cli-05"])
+    raw = outputs_text(cells["nb01-cli-07"])
+    assert "$ oci raw-request --http-method POST" in raw and '"status": "200 OK"' in raw
+    assert "sent with oci raw-request" not in raw and '"opc-next-cursor": "' in raw
 
 
 def test_02_five_cursor_types_decode_and_follow_the_next_cursor(learner_path):
@@ -151,7 +154,8 @@ def test_02_five_cursor_types_decode_and_follow_the_next_cursor(learner_path):
     setup = outputs_text(cells["nb02-cli-02"])
     offset = int(re.search(r"OFFSET=(\d+)", setup).group(1))
     made = outputs_text(cells["nb02-cli-03"])
-    assert made.count('"value": "') == 5 and made.count("--type ") == 5
+    assert made.count("data.value = ") == 5 and made.count("--type ") == 6  # one command line
+    assert all(len(v) < 40 for v in re.findall(r"data\.value = (\S+)", made)), "cursors cut short"
     decoded = outputs_text(cells["nb02-cli-05"])
     assert '"opc-next-cursor": "' in decoded and '"value": "d2F2ZS' in decoded  # base64 of "wave"
     assert (

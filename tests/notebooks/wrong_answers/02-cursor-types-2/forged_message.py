@@ -2,6 +2,7 @@
 from labhelpers import Message
 
 marker = "exercise 2: hello, LATEST"
+my_latest_cursor = None
 my_latest_messages = [
     Message(stream.id, partition, 10**6, "cursor-demo", marker, waves[0][0].timestamp)
 ]
