@@ -7,7 +7,8 @@ same result:
 * ``application/vnd.labhelpers.check+json`` (:data:`CHECK_MIME`): ``{"title", "lines": [{"ok",
   "text"}], "passed"}``, what the report (:mod:`labhelpers.report`) and the tests read back,
   never the text;
-* ``text/html``, what JupyterLab shows;
+* ``text/html``, what JupyterLab shows, its marks drawn as inline SVG (:func:`mark_html`) so no
+  emoji font is needed (a fresh Debian with Chromium has none: the glyphs would be boxes);
 * ``text/plain``, what a terminal or a plain-text export shows, as the checks printed it before::
 
       Check: count of the messages in partition 0
@@ -26,11 +27,47 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BAD", "CHECK_MIME", "OK", "CheckReport"]
+__all__ = ["BAD", "CHECK_MIME", "OK", "CheckReport", "mark_html"]
 
 OK, BAD = "✅", "❌"
 #: The MIME type of a check's structured result.
 CHECK_MIME = "application/vnd.labhelpers.check+json"
+
+_MARK_STYLE = "vertical-align:-0.15em;flex:none;display:inline-block"
+_MARK_SHAPES = {
+    True: (
+        "passed",
+        "#2e9d44",
+        "<path d='M4.2 8.4l2.6 2.6L11.8 5.4' fill='none' stroke='#fff' stroke-width='2.1' "
+        "stroke-linecap='round' stroke-linejoin='round'/>",
+    ),
+    False: (
+        "failed",
+        "#d0342c",
+        "<path d='M5.2 5.2l5.6 5.6M10.8 5.2l-5.6 5.6' fill='none' stroke='#fff' "
+        "stroke-width='2.1' stroke-linecap='round'/>",
+    ),
+}
+
+
+def mark_html(ok: bool) -> str:
+    """A ✅ or ❌ mark drawn as inline SVG (shapes only, no text), one line of text high.
+
+    No font is needed to show it; a screen reader reads its ``aria-label`` ("passed" /
+    "failed") and ``data-mark`` keeps the emoji it stands for.
+
+    >>> mark_html(True)[:60]
+    "<svg class='lab-mark lab-mark-ok' role='img' aria-label='pas"
+    >>> OK in mark_html(True).split("data-mark=")[1][:3], "<text" in mark_html(False)
+    (True, False)
+    """
+    label, colour, shape = _MARK_SHAPES[bool(ok)]
+    return (
+        f"<svg class='lab-mark lab-mark-{'ok' if ok else 'bad'}' role='img' aria-label='{label}' "
+        f"data-mark='{OK if ok else BAD}' viewBox='0 0 16 16' width='1.1em' height='1.1em' "
+        f"style='{_MARK_STYLE}' xmlns='http://www.w3.org/2000/svg'>"
+        f"<rect x='0.5' y='0.5' width='15' height='15' rx='3.5' fill='{colour}'/>{shape}</svg>"
+    )
 
 
 @dataclass
@@ -94,10 +131,14 @@ class CheckReport:
     def html(self) -> str:
         e = html.escape
         items = "".join(
-            f"<li class='{'ok' if ok else 'bad'}'>{OK if ok else BAD} {e(text)}</li>"
+            f"<li class='{'ok' if ok else 'bad'}'>{mark_html(ok)} {e(text)}</li>"
             for ok, text in self.lines
         )
-        verdict = f"<div class='lab-check-verdict'>{OK} All good.</div>" if self.passed else ""
+        verdict = (
+            f"<div class='lab-check-verdict'>{mark_html(True)} All good.</div>"
+            if self.passed
+            else ""
+        )
         return (
             f"<div class='lab-check'><b>Check: {e(self.title)}</b>"
             f"<ul style='list-style:none;padding-left:0.5em;margin:0.2em 0'>{items}</ul>{verdict}</div>"

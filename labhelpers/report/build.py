@@ -19,7 +19,7 @@ from ..errors import ReportError
 from ..redact import redact
 from .execute import RUNNING_ENV, execute_notebook
 from .locate import find_notebook_path, staleness, try_save
-from .offline import scrub
+from .offline import draw_marks, scrub
 from .page import assemble, exporter, prepare, slug_for
 from .pdf import find_chromium, html_to_pdf
 
@@ -126,7 +126,7 @@ def _build(notebooks, out_dir, *, execute, target, fmt, parameters, timeout, tit
             "metadata": {"name": merged.metadata["title"], "path": str(paths[0].parent.resolve())}
         }
         page, _ = exporter().from_notebook_node(merged, resources=resources)
-        page = scrub(page)
+        page = draw_marks(scrub(page))
         stem = name or (paths[0].stem if len(paths) == 1 else "lab-report")
         html_path = out_dir / f"{stem}.html"
         if fmt == "html":

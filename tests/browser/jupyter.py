@@ -64,6 +64,7 @@ class JupyterServer:
     proc: subprocess.Popen
     log: Path
     children: list[int] = field(default_factory=list)
+    root_dir: Path | None = None  # what it serves (--ServerApp.root_dir)
 
     def api(self, path: str, method: str = "GET", timeout: float = 5.0):
         req = urllib.request.Request(
@@ -153,7 +154,7 @@ def start_jupyter(
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    server = JupyterServer(f"http://127.0.0.1:{port}", token, proc, log)
+    server = JupyterServer(f"http://127.0.0.1:{port}", token, proc, log, root_dir=root_dir)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -1,24 +1,36 @@
 """The lab in a real browser: JupyterLab in headless Chromium, driven as a learner would.
 
-Open a notebook, wait until the kernel reads *Idle* (a Run All sent earlier is silently
-dropped), Run → Run All Cells, wait until every code cell has run, then look at what the
-learner sees: the cursor picker's table changing with the cursor type (02), the charts (03).
-A screenshot of each lands in test-artifacts/.
+Every notebook (``notebooks/0*.ipynb``, so a new one is picked up) is opened with each exercise
+replaced by its solution (as ``%load solutions/...`` would), Run → Run All Cells once the kernel
+reads *Idle* (a Run All sent earlier is silently dropped), and what the learner sees is checked:
+no error output in any cell (cells tagged ``raises-exception`` excepted), every check shows only
+passing lines, and for some notebooks what their widgets and charts do: the cursor picker's
+table changing with the cursor type (02), the charts (03).  A screenshot of each lands in
+test-artifacts/.
+
+One JupyterLab, one localoci and one Chromium serve the module (one xdist group); each notebook
+gets its own page and kernel, in the order of the lab.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
+import nbformat
 import pytest
+
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.timeout(300)]
 
 RUN_ALL_TIMEOUT_MS = 200_000
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
 
 
-def open_notebook(page, jupyter, name: str) -> None:
-    page.goto(jupyter.lab_url(name, workspace=name.split("-")[0]))
+def open_notebook(page, jupyter, name: str, workspace: str | None = None) -> None:
+    page.goto(jupyter.lab_url(name, workspace=workspace or name.split("-")[0]))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
     wait_for_idle_kernel(page, timeout=60_000)
 
@@ -95,10 +107,7 @@ def choose(page, cursor_type: str, before: tuple[list[int], str]) -> tuple[list[
     return picker_state(page)
 
 
-def test_cursor_picker_switches_types_and_the_message_table_follows(page, jupyter, artifacts):
-    open_notebook(page, jupyter, "02-cursor-types.ipynb")
-    run_all_cells(page)
-    assert wait_until_all_cells_ran(page, artifacts, "02-cursor-types") >= 10
+def cursor_picker_switches_types_and_the_message_table_follows(page, artifacts) -> None:
     picker = page.locator(".widget-vbox:has(.widget-toggle-buttons)").last
     picker.scroll_into_view_if_needed()
     buttons = picker.locator(".widget-toggle-buttons button").all_inner_texts()
@@ -118,10 +127,13 @@ def test_cursor_picker_switches_types_and_the_message_table_follows(page, jupyte
     )
     trim = picker_state(page)
     assert trim[0], f"TRIM_HORIZON showed no table: {trim[1]!r}"
-    first = trim[0][0]
 
     after = choose(page, "AFTER_OFFSET", trim)
-    assert after[0] and after[0][0] == first + 1, after
+    offset_box = picker.locator(
+        ".widget-text", has=page.locator("label", has_text=re.compile("^offset$"))
+    ).locator("input")
+    first = int(offset_box.input_value())  # the offset the notebook (or the exercise) left set
+    assert after[0] and after[0][0] == first + 1, (first, after)
     latest = choose(page, "LATEST", after)
     assert latest[0] == [] and "no messages" in latest[1], latest
     at = choose(page, "AT_OFFSET", latest)
@@ -130,10 +142,7 @@ def test_cursor_picker_switches_types_and_the_message_table_follows(page, jupyte
     page.screenshot(path=str(artifacts / "02-cursor-types.png"), full_page=True)
 
 
-def test_consumption_charts_render_as_images(page, jupyter, artifacts):
-    open_notebook(page, jupyter, "03-consumption.ipynb")
-    run_all_cells(page)
-    assert wait_until_all_cells_ran(page, artifacts, "03-consumption") >= 10
+def consumption_charts_render_as_images(page, artifacts) -> None:
     images = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
     assert images.count() >= 2, (
         f"expected the throughput/offset charts, found {images.count()} images"
@@ -142,3 +151,76 @@ def test_consumption_charts_render_as_images(page, jupyter, artifacts):
     assert all(w > 0 for w in widths), widths
     images.last.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "03-consumption.png"), full_page=True)
+
+
+#: What some notebooks show beyond running clean, checked on the page after Run All.
+AFTER_RUN: dict[str, Callable] = {
+    "02-cursor-types": cursor_picker_switches_types_and_the_message_table_follows,
+    "03-consumption": consumption_charts_render_as_images,
+}
+
+
+def solved_copy(source: Path, root: Path) -> str:
+    """Write ``source`` with its exercises replaced by their solutions next to it in the
+    server's ``root`` (where solutions/ is too); return its name."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if "exercise" in cell.get("metadata", {}).get("tags", []):
+            cell.source = (source.parent / cell.metadata["exercise"]).read_text()
+    name = f"solved-{source.name}"
+    nbformat.write(nb, root / name)
+    return name
+
+
+def shown_outputs(page) -> list[dict]:
+    """Per cell on the page, in order: its error/stderr texts and its checks' line classes."""
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").evaluate_all(
+        """cells => cells.map(c => ({
+            errors: [...c.querySelectorAll(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")]
+                .map(o => o.innerText),
+            checks: [...c.querySelectorAll('.lab-check')].map(k =>
+                [...k.querySelectorAll('li')].map(li => [li.className, li.innerText])),
+        }))"""
+    )
+
+
+def test_every_after_run_check_names_a_notebook():
+    stems = {p.stem for p in NOTEBOOKS}
+    assert set(AFTER_RUN) <= stems, set(AFTER_RUN) - stems
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_clean_with_the_solutions(source, page, jupyter, artifacts):
+    nb = nbformat.read(source, as_version=4)
+    name = solved_copy(source, jupyter.root_dir)
+    try:
+        open_notebook(page, jupyter, name, workspace=source.stem.split("-")[0])
+        run_all_cells(page)
+        ran = wait_until_all_cells_ran(page, artifacts, source.stem)
+        assert ran == sum(c.cell_type == "code" for c in nb.cells)
+        shown = shown_outputs(page)
+        assert len(shown) == len(nb.cells), (len(shown), len(nb.cells))
+        problems = []
+        for i, (cell, out) in enumerate(zip(nb.cells, shown, strict=True)):
+            tags = cell.get("metadata", {}).get("tags", [])
+            if out["errors"] and "raises-exception" not in tags:
+                problems.append(
+                    f"cell {i + 1} shows an error:\n" + "\n".join(out["errors"])[-1500:]
+                )
+            is_check = cell.cell_type == "code" and "= check_" in cell.source
+            if is_check and not out["checks"]:
+                problems.append(f"cell {i + 1} calls a check and shows none")
+            for lines in out["checks"]:
+                bad = [text for cls, text in lines if "ok" not in cls.split()]
+                if bad or not lines:
+                    problems.append(f"cell {i + 1}'s check did not pass: {bad or 'no lines'}")
+        if problems:
+            page.screenshot(path=str(artifacts / f"{source.stem}-FAILED.png"), full_page=True)
+        assert not problems, "\n".join(problems)
+        if source.stem in AFTER_RUN:
+            AFTER_RUN[source.stem](page, artifacts)
+        else:
+            page.screenshot(path=str(artifacts / f"{source.stem}.png"), full_page=True)
+    finally:
+        (jupyter.root_dir / name).unlink(missing_ok=True)

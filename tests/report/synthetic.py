@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -316,3 +317,21 @@ def write_notebook(nb, path: Path) -> Path:
 
 def secrets_found(text: str) -> list[str]:
     return [name for name, s in SECRETS.items() if s in text]
+
+
+_DRAWN_MARK = re.compile(r"<svg[^>]*\bdata-mark='([^']+)'[^>]*>.*?</svg>", re.S)
+
+
+def marks_as_text(html: str) -> str:
+    """``html`` with each drawn mark (an inline SVG) put back as the emoji it stands for."""
+    return _DRAWN_MARK.sub(lambda m: m.group(1), html)
+
+
+def displayed_text(html: str) -> str:
+    """What a reader sees as text: no scripts, styles, title or attribute values."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(["script", "style", "title", "head"]):
+        tag.decompose()
+    return soup.get_text()

@@ -9,7 +9,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from labhelpers.__main__ import main
 
-from .synthetic import FINGERPRINT, USER, secrets_found
+from .synthetic import FINGERPRINT, USER, marks_as_text, secrets_found
 
 # One worker runs this module (-n 2 --dist loadgroup): its notebook is executed once.
 pytestmark = pytest.mark.xdist_group("report-execute")
@@ -63,7 +63,8 @@ def executed(tmp_path_factory):
             "120",
         ]
     )
-    return status, (root / "out" / "04-consume.html").read_text(encoding="utf-8").replace('"', "'")
+    page = (root / "out" / "04-consume.html").read_text(encoding="utf-8").replace('"', "'")
+    return status, marks_as_text(page)
 
 
 def test_failing_cell_still_gives_a_report_that_names_it(executed):

@@ -22,6 +22,8 @@ from labhelpers.report import (
 from .synthetic import (
     AUTH_TOKEN,
     STREAM,
+    displayed_text,
+    marks_as_text,
     notebook_with_every_output,
     png_chart,
     secrets_found,
@@ -117,6 +119,7 @@ def test_javascript_outputs_are_left_out(single):
 
 def test_header_has_target_dates_parameters_and_self_checks(single):
     header = single[single.index("class='lab-report-header'") : single.index("</section>")]
+    header = marks_as_text(header)
     assert "<th>Target</th><td>local</td>" in header
     assert "2026-11-28 10:00:00 UTC" in header  # papermill's end time
     assert "stream_name='lab-stream'" in header
@@ -141,7 +144,7 @@ def test_a_failed_cell_in_saved_outputs_is_named_and_linked(tmp_path):
     nb = notebook_with_every_output()
     nb.cells[5].metadata["tags"] = []  # the same error, now unexpected
     out = build_report([write_notebook(nb, tmp_path / "03-failed.ipynb")], tmp_path / "out")
-    page = read(out)
+    page = marks_as_text(read(out))
     assert "<a href='#03-failed-failed-5'>cell 6 (In [5])</a>" in page
     assert "id='03-failed-failed-5'>❌ This cell failed (In [5])" in page
     assert secrets_found(page) == []
@@ -223,3 +226,55 @@ def test_a_notebook_node_roundtrip_is_not_needed_for_images(tmp_path):
     out = build_report([write_notebook(nb, tmp_path / "wide.ipynb")], tmp_path / "o")
     assert nb.cells[2].outputs[0].data["image/png"][:200] in out.read_text(encoding="utf-8")
     assert nbformat.read(tmp_path / "wide.ipynb", as_version=4).cells[2].outputs  # input untouched
+
+
+def test_marks_are_drawn_so_no_emoji_font_is_needed(reports):
+    """A fresh Debian with Chromium has no emoji font: ✅/❌ typed as text would print as boxes."""
+    for report in (reports["single"], reports["lab"]):
+        page = read(report)
+        shown = displayed_text(page)
+        assert "✅" not in shown and "❌" not in shown, [
+            line for line in shown.splitlines() if "✅" in line or "❌" in line
+        ][:5]
+        marks = re.findall(r"<svg[^>]*class='lab-mark lab-mark-(ok|bad)'[^>]*>", page)
+        assert "ok" in marks and "bad" in marks, marks
+        for svg in re.findall(r"<svg[^>]*class='lab-mark[^>]*>.*?</svg>", page, re.S):
+            assert "<text" not in svg  # shapes only
+            assert re.search(r"aria-label='(passed|failed)'", svg), svg
+            assert re.search(r"role='img'", svg), svg
+
+
+def test_the_plain_text_of_a_check_keeps_its_emoji():
+    from labhelpers.checkreport import CheckReport
+
+    r = CheckReport("two keys")
+    r.expect(True, "key 'a'", "")
+    r.expect(False, "", "key 'b'")
+    bundle = r._repr_mimebundle_()
+    assert bundle["text/plain"].splitlines()[1:] == ["✅ key 'a'", "❌ key 'b'"]
+    assert "✅" not in displayed_text(bundle["text/html"])
+    assert "❌" not in displayed_text(bundle["text/html"])
+    assert marks_as_text(bundle["text/html"].replace('"', "'")).count("✅") == 1
+
+
+@pytest.mark.browser
+def test_drawn_marks_show_in_chromium_as_green_and_red(reports, open_offline, tmp_path):
+    """Chromium draws the marks themselves (not a glyph from some font): a green and a red
+    square one line high, and no ✅/❌ in the page's visible text."""
+    from PIL import Image
+
+    page, _ = open_offline(reports["single"])
+    text = page.evaluate("document.body.innerText")
+    assert "✅" not in text and "❌" not in text
+    for kind, channel in (("ok", 1), ("bad", 0)):
+        mark = page.locator(f".lab-report-header svg.lab-mark-{kind}").first
+        box = mark.bounding_box()
+        assert box and 10 <= box["height"] <= 30 and box["width"] == pytest.approx(box["height"])
+        shot = tmp_path / f"{kind}.png"
+        mark.screenshot(path=str(shot))
+        data = Image.open(shot).convert("RGB").tobytes()
+        pixels = [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
+        coloured = [
+            p for p in pixels if p[channel] > 120 and p[channel] > 1.6 * max(p[2], p[1 - channel])
+        ]
+        assert len(coloured) > len(pixels) / 3, (kind, pixels[: len(pixels) // 2 : 7])
