@@ -120,7 +120,10 @@ def parse_header(frame: bytes | memoryview) -> RequestHeader:
         pos += n
     elif n != -1:
         raise MalformedRequest(f"bad client id length {n}")
-    if is_flexible(key, version):
+    # An ApiVersions at a version localoci does not know is answered in the v0 format whatever
+    # follows (KIP-511): its header's tagged fields are not needed, so not required.
+    unknown_api_versions = key == API_VERSIONS and not supported(key, version)
+    if is_flexible(key, version) and not unknown_api_versions:
         count, pos = _uvarint(data, pos)
         for _ in range(count):
             _tag, pos = _uvarint(data, pos)

@@ -85,6 +85,15 @@ def test_unknown_api_versions_version_gets_the_v0_format_fallback(plain_server):
     assert r.error_code == 0
 
 
+def test_unknown_api_versions_version_is_answered_even_without_its_header_tags(plain_server):
+    """The fallback does not depend on parsing a header format localoci does not know: an
+    ApiVersions v99 with no tag buffer at all still gets the v0-format answer, not a close."""
+    c = Raw(plain_server.port)
+    body = struct.pack(">hhih", 18, 99, 78, 2) + b"fz"
+    c.send_bytes(struct.pack(">i", len(body)) + body)
+    assert c.read_frame() == bytes.fromhex("0000004e002300000001001200000003")
+
+
 # -- framing and garbage -----------------------------------------------------------------------------
 
 
