@@ -289,7 +289,8 @@ def run_cli(
         in a shell), or an argv list starting with ``"oci"``.
     retry : bool, default False
         False appends ``--no-retry``: the CLI otherwise retries failures for up to ~95 s
-        before showing them.
+        before showing them.  ``oci raw-request`` also gets ``--proxy`` when ``HTTPS_PROXY``
+        is set, since that command alone does not read it.
     echo : bool, default True
         Print ``$ <command>`` and the CLI's output.
     env : mapping, optional
@@ -311,6 +312,12 @@ def run_cli(
     if not retry and "--no-retry" not in argv:
         argv.append("--no-retry")
         shown += " --no-retry"
+    proxy = env.get("HTTPS_PROXY") or env.get("https_proxy")
+    if argv[1:2] == ["raw-request"] and proxy and "--proxy" not in argv:
+        # raw-request, unlike the other commands, ignores HTTPS_PROXY (its session does not
+        # read the environment): behind a proxy it needs --proxy.
+        argv += ["--proxy", proxy]
+        shown += f' --proxy "{proxy}"'
     exe = find_cli()
     if echo:
         print("$ " + redact(re.sub(r"\s{2,}", " ", shown.strip())))

@@ -150,4 +150,7 @@ def send(
     if echo:
         print(show_request(prepared))
     with requests.Session() as session:
-        return session.send(prepared, timeout=timeout)
+        # send() alone skips the environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE) that
+        # requests.request() reads: merge it in, as request() does.
+        settings = session.merge_environment_settings(prepared.url, {}, None, None, None)
+        return session.send(prepared, timeout=timeout, **settings)

@@ -237,6 +237,20 @@ def test_run_cli_retry_true_keeps_the_clis_retries(clean_env, tmp_path):
     assert "--no-retry" not in json.loads((tmp_path / "argv.json").read_text())
 
 
+def test_raw_request_gets_the_proxy_it_would_otherwise_ignore(clean_env, tmp_path, capsys):
+    """oci raw-request does not read HTTPS_PROXY (the other commands do): run_cli passes it."""
+    import json
+
+    clean_env.setenv("LAB_OCI_CLI", fake_cli(tmp_path, stdout="{}"))
+    clean_env.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    cli.run_cli("oci raw-request --http-method GET --target-uri https://x.example/")
+    argv = json.loads((tmp_path / "argv.json").read_text())
+    assert argv[-2:] == ["--proxy", "http://127.0.0.1:3128"]
+    assert '--proxy "http://127.0.0.1:3128"' in capsys.readouterr().out
+    cli.run_cli(["oci", "streaming", "admin", "stream", "list"], echo=False)
+    assert "--proxy" not in json.loads((tmp_path / "argv.json").read_text())
+
+
 def test_run_cli_prints_a_service_error_in_one_line_and_returns_none(clean_env, tmp_path, capsys):
     err = (
         'ServiceError:\n{\n    "code": "InvalidParameter",\n    "message": "offset 9 is outside the range.",\n'
