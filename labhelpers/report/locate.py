@@ -140,7 +140,10 @@ def staleness(path: Path) -> str | None:
         saved = max(
             (c.get("execution_count") or 0 for c in nb.cells if c.cell_type == "code"), default=0
         )
-        running = ip.execution_count  # the cell running export_report
+        # The number of the cell running export_report: In[] already holds its source.
+        # (ip.execution_count is already the next number under ipykernel 7.)
+        inputs = ip.user_ns.get("In")
+        running = len(inputs) - 1 if isinstance(inputs, list) else ip.execution_count
         if saved < running - 1:
             return (
                 f"The saved {path.name} ends at In [{saved}] but the kernel is at In [{running}]: "

@@ -143,6 +143,8 @@ def start_jupyter(
         f"--ServerApp.root_dir={root_dir}",
         "--ServerApp.open_browser=False",
         "--ServerApp.shutdown_no_activity_timeout=900",
+        # as `make lab` and Binder start it: export_report() can then save the notebook first
+        "--LabApp.expose_app_in_browser=True",
     ]
     out = open(log, "ab")  # noqa: SIM115 - the child writes to it
     proc = subprocess.Popen(

@@ -153,10 +153,36 @@ def consumption_charts_render_as_images(page, artifacts) -> None:
     page.screenshot(path=str(artifacts / "03-consumption.png"), full_page=True)
 
 
-#: What some notebooks show beyond running clean, checked on the page after Run All.
+def report_link_opens_a_report_of_this_run(page, artifacts, jupyter, name: str) -> None:
+    """The last notebook's export_report() cell saved the notebook itself (no staleness
+    warning, checked with the other errors) and links to a report whose checks all passed."""
+    link = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output a").filter(
+        has_text=re.compile(r"reports/.*\.html$")
+    )
+    assert link.count() == 1, "export_report() showed no link to reports/....html"
+    report = jupyter.root_dir / link.first.inner_text().strip()
+    assert report.name == name.replace(".ipynb", ".html") and report.is_file(), report
+    text = report.read_text(encoding="utf-8")
+    summary = re.search(
+        r"Self-checks:</b> (\d+) \S*.*? passed, (\d+) ", re.sub(r"<svg.*?</svg>", "", text)
+    )
+    assert summary, "the report has no self-check summary"
+    checks = sum("= check_" in c.source for c in nbformat.read(jupyter.root_dir / name, 4).cells)
+    # every check shown passed, the exercises' among them (lessons show checks of their own)
+    assert int(summary[2]) == 0 and int(summary[1]) >= checks, summary[0]
+    page.screenshot(path=str(artifacts / "07-kafka-compatibility.png"), full_page=True)
+
+
+#: What some notebooks show beyond running clean, checked on the page after Run All; each
+#: gets (page, artifacts, jupyter, the solved copy's name).
 AFTER_RUN: dict[str, Callable] = {
-    "02-cursor-types": cursor_picker_switches_types_and_the_message_table_follows,
-    "03-consumption": consumption_charts_render_as_images,
+    "02-cursor-types": lambda page, artifacts, *_: (
+        cursor_picker_switches_types_and_the_message_table_follows(page, artifacts)
+    ),
+    "03-consumption": lambda page, artifacts, *_: consumption_charts_render_as_images(
+        page, artifacts
+    ),
+    "07-kafka-compatibility": report_link_opens_a_report_of_this_run,
 }
 
 
@@ -219,7 +245,7 @@ def test_notebook_runs_clean_with_the_solutions(source, page, jupyter, artifacts
             page.screenshot(path=str(artifacts / f"{source.stem}-FAILED.png"), full_page=True)
         assert not problems, "\n".join(problems)
         if source.stem in AFTER_RUN:
-            AFTER_RUN[source.stem](page, artifacts)
+            AFTER_RUN[source.stem](page, artifacts, jupyter, name)
         else:
             page.screenshot(path=str(artifacts / f"{source.stem}.png"), full_page=True)
     finally:
