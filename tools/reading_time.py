@@ -212,7 +212,12 @@ def execute(path: Path, timeout: int = 600) -> dict:
             "LOCALOCI_HOME": str(server.data_dir),
             "LAB_TARGET": "local",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            # The lab's state (auth tokens) and export_report()'s output go to the temporary
+            # folder: export_report() finds its notebook from JPY_SESSION_NAME, as in JupyterLab.
+            "LAB_HOME": str(Path(tmp) / "lab-home"),
+            "JPY_SESSION_NAME": str(Path(tmp) / path.name),
         }
+        nbformat.write(nb, Path(tmp) / path.name)
         env.pop("LAB_STREAM", None)
         try:
             client = NotebookClient(

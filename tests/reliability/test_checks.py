@@ -19,6 +19,8 @@ def test_crash_loop_fast(tmp_path):
     result = crash_loop.run(n=2, workdir=tmp_path)
     assert_ok(result)
     assert result.figures["lost"] == 0 and result.figures["acknowledged"] > 0
+    # the Kafka clients took part: acknowledged produces and acknowledged group commits
+    assert result.figures["kafka_acknowledged"] > 0 and result.figures["kafka_commits"] > 0
 
 
 @pytest.mark.timeout(180)
