@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser.jupyter import JupyterServer, isolated_env, start_jupyter
 from tests.conftest import ROOT, start_localoci
+from tests.notebooks.conftest import NO_CLI
 
 CHROMIUM = Path(os.environ.get("LAB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -85,6 +86,8 @@ def jupyter(tmp_path_factory, lab_localoci) -> Iterator[JupyterServer]:
         LOCALOCI_HOME=str(lab_localoci.data_dir),
         LAB_TARGET="local",
         MPLBACKEND="module://matplotlib_inline.backend_inline",
+        # the optional CLI sections print the install note (run with the CLI in test_cli_cells)
+        LAB_OCI_CLI=NO_CLI,
     )
     server = start_jupyter(root, env, log=base / "jupyter.log")
     try:

@@ -10,6 +10,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: What LAB_OCI_CLI names where the notebooks should run as without the CLI.
+NO_CLI = "/nonexistent/oci"
 
 # Wrong answers are notebook cells, run by the notebook tests, not modules to import (doctests).
 collect_ignore_glob = ["wrong_answers/*"]
@@ -140,6 +142,10 @@ def run_notebook(localoci_factory, monkeypatch, tmp_path):
         monkeypatch.setenv("LAB_TARGET", "local")
         monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         monkeypatch.delenv("LAB_STREAM", raising=False)
+        # The optional OCI CLI sections run as on a machine without the CLI (each cell prints
+        # the install note): tests/conformance/test_cli_cells.py runs them with the CLI, and
+        # the oci-target tests on a region, so running them here again would only cost time.
+        monkeypatch.setenv("LAB_OCI_CLI", NO_CLI)
         # Auth tokens and other state the lab keeps go to this test's folder, not the checkout.
         monkeypatch.setenv("LAB_HOME", str(tmp_path / "lab-home"))
         # export_report() finds its notebook as in JupyterLab, from JPY_SESSION_NAME: a copy in

@@ -76,10 +76,17 @@ def test_notebook_runs_top_to_bottom_checks_pass_with_solutions_and_fail_with_wr
 ):
     """One unattended run: the solutions in place (every check must pass), then for each
     exercise its marks, the empty answer or a wrong one, and its checks again in the same kernel
-    (every check must fail, with a ❌ line and no traceback: a cell error fails the run)."""
+    (every check must fail, with a ❌ line and no traceback: a cell error fails the run).  The
+    optional CLI sections run as without the CLI: each such cell prints the install note."""
     nb = with_solutions(load(name))
     probes = append_answer_probes(nb)
-    nb = run_notebook(nb)
+    nb = run_notebook(nb)  # without the OCI CLI (the conftest's NO_CLI)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "cli" in cell.metadata.get("tags", []):
+            text = outputs_text(cell)
+            assert "Traceback" not in text, f"{cell.id} failed without the CLI:\n{text}"
+            if "cli_available()" in cell.source or "export_cli_env(lab, stream)" in cell.source:
+                assert "pip install oci-cli" in text, f"{cell.id} shows no install note"
     checks = check_cells(nb)
     assert checks and probes, "no exercise checks"
     for cell in checks:
