@@ -27,6 +27,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever pyproject.toml changes.  uv takes seconds; plain pip is the fallback.
+# Bytecode is compiled at install (pip does by default, uv with --compile-bytecode): with
+# PYTHONDONTWRITEBYTECODE (below) nothing is cached later, and every kernel, CLI call and
+# server would compile oci, pandas and the rest from source again (the CLI: 3.3 s a call, 1 s
+# compiled).
 # The stem is the extras joined by "+" ("base": none).
 $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip -q >/dev/null 2>&1 || true
@@ -34,7 +38,7 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	UV=$$(command -v uv || true); \
 	if [ -z "$$UV" ] && [ ! -x $(BIN)/uv ]; then $(BIN)/python -m pip install -q uv >/dev/null 2>&1 || true; fi; \
 	[ -z "$$UV" ] && [ -x $(BIN)/uv ] && UV=$(BIN)/uv; \
-	if [ -n "$$UV" ] && $$UV pip install -q --python $(BIN)/python -e "$$SPEC"; then \
+	if [ -n "$$UV" ] && $$UV pip install -q --compile-bytecode --python $(BIN)/python -e "$$SPEC"; then \
 	  echo "installed $$SPEC with uv"; \
 	else \
 	  echo "uv unavailable: installing $$SPEC with pip (slower)"; $(BIN)/python -m pip install -q -e "$$SPEC" || exit 1; \

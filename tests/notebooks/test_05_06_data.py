@@ -340,7 +340,8 @@ def test_resending_at_once_gains_no_throughput_only_refusals(one_partition):
     naive = offer_load(client, stream.id, offered_rate=2 * MIB, seconds=2, backoff=False)
     time.sleep(1.1)
     polite = offer_load(client, stream.id, key="polite", offered_rate=2 * MIB, seconds=2)
-    assert len(naive.requests) > len(polite.requests)
+    # What resending at once adds is refusals.  (How many requests each made depends on how
+    # fast this machine sends, so it is not compared: on a loaded machine the two are close.)
     assert naive.throttled_entries > polite.throttled_entries
 
 
