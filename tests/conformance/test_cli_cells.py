@@ -24,6 +24,9 @@ from tests.notebooks.conftest import NOTEBOOKS, load, outputs_text
 # One worker runs this module (-n 2 --dist loadgroup): notebooks 00 to 02 are executed once.
 pytestmark = [
     pytest.mark.xdist_group("cli-cells"),
+    # the first test's setup runs three notebooks and ~40 CLI calls (about 1 s each, more on a
+    # loaded machine): beyond the default 300 s once under load
+    pytest.mark.timeout(600),
     pytest.mark.cli,
     pytest.mark.skipif(
         cli.find_cli() is None, reason="the OCI CLI is not installed (pip install oci-cli)"
