@@ -17,22 +17,10 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from localoci.kafka.backend import CREATING, DELETED
 
+from .confluent_helpers import GROUP, QUICK, consume, wait_for_assignments
 from .conftest import TOKEN
 
 MIB = 1024 * 1024
-QUICK = {
-    "topic.metadata.refresh.interval.ms": 500,
-    "retry.backoff.ms": 50,
-    "topic.metadata.propagation.max.ms": 500,
-}
-GROUP = {
-    "auto.offset.reset": "earliest",
-    "enable.auto.commit": False,
-    "session.timeout.ms": 6000,
-    "heartbeat.interval.ms": 300,
-    "fetch.wait.max.ms": 200,
-    **QUICK,
-}
 
 
 def produce(server, topic: str, messages, **conf) -> list:
@@ -49,15 +37,6 @@ def produce(server, topic: str, messages, **conf) -> list:
         )
     assert p.flush(15) == 0
     return reports
-
-
-def consume(c: Consumer, want: int, timeout: float = 15) -> list:
-    got, deadline = [], time.monotonic() + timeout
-    while len(got) < want and time.monotonic() < deadline:
-        m = c.poll(0.2)
-        if m is not None and not m.error():
-            got.append(m)
-    return got
 
 
 def test_delivery_reports_give_partition_and_offset_and_headers_come_back(server):
@@ -135,17 +114,9 @@ def test_two_members_split_and_rebalance_and_commits_survive_restarts(server):
         return c
 
     a, b = member("a"), member("b")
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (
-        len(a.assignment()) == 2 and len(b.assignment()) == 2
-    ):
-        a.poll(0.1)
-        b.poll(0.1)
-    assert {tp.partition for tp in a.assignment() + b.assignment()} == {0, 1, 2, 3}
+    assert wait_for_assignments([a, b], [2, 2], timeout=20) == {0, 1, 2, 3}
     b.close()
-    while time.monotonic() < deadline + 10 and len(a.assignment()) < 4:
-        a.poll(0.1)
-    assert {tp.partition for tp in a.assignment()} == {0, 1, 2, 3}
+    assert wait_for_assignments([a], [4], timeout=10) == {0, 1, 2, 3}
     produce(server, "split", [(None, b"p%d" % q, None) for q in range(4)])
     got = consume(a, 4)
     a.commit(asynchronous=False)

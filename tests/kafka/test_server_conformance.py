@@ -15,30 +15,14 @@ from kafka.structs import TopicPartition as KTP
 
 from tests.inprocess import serve_in_process
 
+from .confluent_helpers import GROUP, consume, wait_for_assignments
 from .test_through_server import admin, conf, kp, make_stream, rest_read
 
 MIB = 1024 * 1024
-GROUP = {
-    "auto.offset.reset": "earliest",
-    "enable.auto.commit": False,
-    "session.timeout.ms": 6000,
-    "heartbeat.interval.ms": 300,
-    "fetch.wait.max.ms": 200,
-    "topic.metadata.refresh.interval.ms": 500,
-}
 
 
 def rest_values(client, stream_id: str, partition: int = 0) -> list[bytes]:
     return [base64.b64decode(m.value) for m in rest_read(client, stream_id, partition)]
-
-
-def consume(c: Consumer, want: int, timeout: float = 15) -> list:
-    got, deadline = [], time.monotonic() + timeout
-    while len(got) < want and time.monotonic() < deadline:
-        m = c.poll(0.2)
-        if m is not None and not m.error():
-            got.append(m)
-    return got
 
 
 @pytest.mark.parametrize("acks", ["0", "1", "all"])
@@ -95,17 +79,9 @@ def test_two_members_rebalance_and_commits_survive_a_consumer_restart(lo):
         return c
 
     a, b = member("a"), member("b")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (
-        len(a.assignment()) == 2 and len(b.assignment()) == 2
-    ):
-        a.poll(0.1)
-        b.poll(0.1)
-    assert {tp.partition for tp in a.assignment() + b.assignment()} == {0, 1, 2, 3}
+    assert wait_for_assignments([a, b], [2, 2], timeout=30) == {0, 1, 2, 3}
     b.close()  # LeaveGroup: a takes all four
-    while time.monotonic() < deadline + 15 and len(a.assignment()) < 4:
-        a.poll(0.1)
-    assert {tp.partition for tp in a.assignment()} == {0, 1, 2, 3}
+    assert wait_for_assignments([a], [4], timeout=15) == {0, 1, 2, 3}
     p = Producer(conf(lo))
     for q in range(4):
         p.produce(s.name, value=b"first-%d" % q, partition=q)
