@@ -107,7 +107,7 @@ def choose(page, cursor_type: str, before: tuple[list[int], str]) -> tuple[list[
     return picker_state(page)
 
 
-def cursor_picker_switches_types_and_the_message_table_follows(page, artifacts) -> None:
+def cursor_picker_switches_types_and_the_message_table_follows(page, artifacts, *_) -> None:
     picker = page.locator(".widget-vbox:has(.widget-toggle-buttons)").last
     picker.scroll_into_view_if_needed()
     buttons = picker.locator(".widget-toggle-buttons button").all_inner_texts()
@@ -142,7 +142,7 @@ def cursor_picker_switches_types_and_the_message_table_follows(page, artifacts) 
     page.screenshot(path=str(artifacts / "02-cursor-types.png"), full_page=True)
 
 
-def consumption_charts_render_as_images(page, artifacts) -> None:
+def consumption_charts_render_as_images(page, artifacts, *_) -> None:
     images = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
     assert images.count() >= 2, (
         f"expected the throughput/offset charts, found {images.count()} images"
@@ -176,12 +176,8 @@ def report_link_opens_a_report_of_this_run(page, artifacts, jupyter, name: str) 
 #: What some notebooks show beyond running clean, checked on the page after Run All; each
 #: gets (page, artifacts, jupyter, the solved copy's name).
 AFTER_RUN: dict[str, Callable] = {
-    "02-cursor-types": lambda page, artifacts, *_: (
-        cursor_picker_switches_types_and_the_message_table_follows(page, artifacts)
-    ),
-    "03-consumption": lambda page, artifacts, *_: consumption_charts_render_as_images(
-        page, artifacts
-    ),
+    "02-cursor-types": cursor_picker_switches_types_and_the_message_table_follows,
+    "03-consumption": consumption_charts_render_as_images,
     "07-kafka-compatibility": report_link_opens_a_report_of_this_run,
 }
 
